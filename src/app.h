@@ -1,0 +1,18 @@
+/* The application's long-lived state, owned by main(): configuration, the
+ * store, and the services started by `serve`. Handlers reach it through
+ * req->app. */
+#ifndef PCCC_APP_H
+#define PCCC_APP_H
+#include "core/config.h"
+
+struct store;
+struct http_server;
+
+struct app {
+	struct config cfg;
+	struct store *store;
+	struct http_server *http;
+	long long started_ms;
+};
+
+#endif

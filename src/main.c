@@ -1,0 +1,58 @@
+/* pccc: argv → sub-command. Every serving command accepts --db, --http,
+ * --alarm and --data (and PCCC_DB, PCCC_HTTP, PCCC_ALARM, PCCC_DATA). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "version.h"
+
+static void usage(FILE *f)
+{
+	fputs("pccc " PCCC_VERSION " — quản lý phòng cháy chữa cháy / fire-safety management\n"
+	      "\n"
+	      "Cách dùng / usage: pccc COMMAND [flags]\n"
+	      "  serve     phục vụ API, giao diện và bộ thu báo cháy / serve the API, console and alarm receiver\n"
+	      "  demo      tạo dữ liệu mẫu rồi phục vụ / seed a demo city, then serve\n"
+	      "  migrate   cập nhật lược đồ cơ sở dữ liệu / bring the database schema up to date\n"
+	      "  import units FILE   nhập danh mục đơn vị hành chính (CSV GSO) / import GSO unit catalogue\n"
+	      "  version   phiên bản / print the version\n"
+	      "  help      trợ giúp / this help\n"
+	      "\n"
+	      "Cờ / flags (also from the environment):\n"
+	      "  --db PATH|postgres://URL   (PCCC_DB; default DATA/pccc.db)\n"
+	      "  --http HOST:PORT           (PCCC_HTTP; default 127.0.0.1:8080)\n"
+	      "  --alarm HOST:PORT          (PCCC_ALARM; DC-09 TCP+UDP, default 127.0.0.1:9500)\n"
+	      "  --data DIR                 (PCCC_DATA; default ./data)\n"
+	      "  --tile-url URL             (PCCC_TILE_URL; map tiles, {z}/{x}/{y}; empty = none)\n"
+	      "  --metrics-public 0|1       (PCCC_METRICS_PUBLIC; 0 = /metrics for loopback only)\n"
+	      "  --threads N                (PCCC_THREADS; HTTP worker threads, default 2)\n"
+	      "  --http-timeout SECONDS     (PCCC_HTTP_TIMEOUT; idle/slow connections, default 30)\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc - 1, argv + 1);
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("pccc %s\n", PCCC_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "pccc: lệnh không rõ / unknown command: %s (xem / see: pccc help)\n", cmd);
+	return 2;
+}
