@@ -42,7 +42,7 @@ void http_reply_raw(struct req *r, struct resp *out, int status, const char *cty
 
 void http_reply_json(struct req *r, struct resp *out, int status, json_t *body_take)
 {
-	char *s = json_dumps(body_take, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(body_take, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(body_take);
 	if (!s) {
 		http_reply_error(r, out, 500, "internal", "Lỗi máy chủ / Server error", NULL);
@@ -61,7 +61,7 @@ void http_reply_error(struct req *r, struct resp *out, int status, const char *c
 	json_object_set_new(e2, "message", json_string(message ? message : ""));
 	json_object_set_new(e2, "field", field ? json_string(field) : json_null());
 	json_object_set_new(o, "error", e2);
-	char *body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(o);
 	if (!body) {
 		static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":\"\",\"field\":null}}";

@@ -5,6 +5,7 @@
  * the same table. */
 #ifndef PCCC_HTTP_ROUTE_H
 #define PCCC_HTTP_ROUTE_H
+#include <stddef.h>
 
 struct req;
 struct resp;

@@ -1,0 +1,998 @@
+/* The SQLite backend of the store (struct store_ops, see store_impl.h).
+ *
+ * Connections: the HTTP server calls the store from several threads, so
+ * each thread gets its own sqlite3 connection, opened lazily on its first
+ * call and kept in thread-local storage (a pthread key per store). A
+ * registry on the store lists every connection so store_close closes them
+ * all; a thread that exits first closes its own. Every connection runs in
+ * WAL mode with foreign_keys=ON, busy_timeout=5000 and synchronous=NORMAL,
+ * and keeps its own cache of prepared statements keyed by SQL text.
+ *
+ * SQL is written with PostgreSQL's $1, $2… placeholders; since SQLite reads
+ * "$N" as a named parameter numbered by first appearance, sq_stmt rewrites
+ * $N to ?N before preparing. Write transactions start with BEGIN IMMEDIATE
+ * so two writers wait for each other (busy_timeout) instead of failing.
+ *
+ * The end of the file implements store/db.h (the statement layer other
+ * store files use) on the same connections and statement cache. */
+#include <math.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/fold.h"
+#include "core/log.h"
+#include "store/db.h"
+#include "store/store_impl.h"
+
+#define SQ_STMT_SLOTS 512   /* per connection; a power of two */
+#define SQ_STMT_MAX 384     /* more distinct statements: cache flushed */
+#define SQ_MAX_WORDS 8      /* search words used from a query */
+
+struct sq_slot {
+	char *sql;             /* as given (with $N) */
+	uint64_t hash;
+	sqlite3_stmt *stmt;
+};
+
+struct sq_conn {
+	sqlite3 *db;
+	struct sq_impl *owner;
+	struct sq_conn *next;  /* registry */
+	struct sq_slot slots[SQ_STMT_SLOTS];
+	int nslots;
+};
+
+struct sq_impl {
+	char *path;
+	pthread_key_t key;
+	pthread_mutex_t lock;  /* guards conns */
+	struct sq_conn *conns;
+};
+
+/* ---- connections ----------------------------------------------------- */
+
+static void sq_conn_flush(struct sq_conn *c)
+{
+	for (int i = 0; i < SQ_STMT_SLOTS; i++) {
+		if (c->slots[i].stmt)
+			sqlite3_finalize(c->slots[i].stmt);
+		free(c->slots[i].sql);
+		c->slots[i].sql = NULL;
+		c->slots[i].stmt = NULL;
+	}
+	c->nslots = 0;
+}
+
+static void sq_conn_free(struct sq_conn *c)
+{
+	sq_conn_flush(c);
+	if (sqlite3_close(c->db) != SQLITE_OK)
+		log_error("sqlite: close: %s", sqlite3_errmsg(c->db));
+	free(c);
+}
+
+/* Thread exit: the thread's connection leaves the registry and closes. */
+static void sq_conn_destroy(void *arg)
+{
+	struct sq_conn *c = arg;
+	struct sq_impl *im = c->owner;
+
+	pthread_mutex_lock(&im->lock);
+	for (struct sq_conn **pp = &im->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&im->lock);
+	sq_conn_free(c);
+}
+
+static int sq_exec(struct sq_conn *c, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_error("sqlite: %s: %s", sql, err ? err : sqlite3_errmsg(c->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static struct sq_conn *sq_conn_open(struct sq_impl *im)
+{
+	struct sq_conn *c = xcalloc(1, sizeof *c);
+	int rc = sqlite3_open_v2(im->path, &c->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		log_error("sqlite: open %s: %s", im->path,
+			  c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, 5000);
+	if (sq_exec(c, "PRAGMA journal_mode=WAL") != 0 ||
+	    sq_exec(c, "PRAGMA foreign_keys=ON") != 0 ||
+	    sq_exec(c, "PRAGMA synchronous=NORMAL") != 0)
+		goto fail;
+	c->owner = im;
+	return c;
+fail:
+	sqlite3_close(c->db);
+	free(c);
+	return NULL;
+}
+
+/* The calling thread's connection, opened on first use; NULL on failure. */
+static struct sq_conn *sq_conn_get(struct sq_impl *im)
+{
+	struct sq_conn *c = pthread_getspecific(im->key);
+	if (c)
+		return c;
+	c = sq_conn_open(im);
+	if (!c)
+		return NULL;
+	pthread_mutex_lock(&im->lock);
+	c->next = im->conns;
+	im->conns = c;
+	pthread_mutex_unlock(&im->lock);
+	pthread_setspecific(im->key, c);
+	return c;
+}
+
+static int sq_open(const char *path, void **out)
+{
+	struct sq_impl *im = xcalloc(1, sizeof *im);
+
+	im->path = xstrdup(path);
+	pthread_mutex_init(&im->lock, NULL);
+	if (pthread_key_create(&im->key, sq_conn_destroy) != 0) {
+		log_error("sqlite: pthread_key_create failed");
+		goto fail_key;
+	}
+	if (!sq_conn_get(im)) /* fail now, not on the first request */
+		goto fail;
+	*out = im;
+	return 0;
+fail:
+	pthread_key_delete(im->key);
+fail_key:
+	pthread_mutex_destroy(&im->lock);
+	free(im->path);
+	free(im);
+	return -1;
+}
+
+/* Only when no other thread uses the store any more. */
+static void sq_close(void *arg)
+{
+	struct sq_impl *im = arg;
+
+	pthread_key_delete(im->key); /* no destructor runs after this */
+	pthread_mutex_lock(&im->lock);
+	struct sq_conn *c = im->conns;
+	im->conns = NULL;
+	pthread_mutex_unlock(&im->lock);
+	while (c) {
+		struct sq_conn *next = c->next;
+		sq_conn_free(c);
+		c = next;
+	}
+	pthread_mutex_destroy(&im->lock);
+	free(im->path);
+	free(im);
+}
+
+/* ---- statements ------------------------------------------------------ */
+
+/* $N → ?N outside string literals, quoted identifiers and comments. */
+static char *sq_rewrite(const char *sql)
+{
+	struct buf b = {0};
+	char quote = 0;
+
+	for (const char *p = sql; *p; p++) {
+		char ch = *p;
+		if (quote) {
+			if (ch == quote)
+				quote = 0;
+		} else if (ch == '\'' || ch == '"') {
+			quote = ch;
+		} else if (ch == '-' && p[1] == '-') {
+			while (p[1] && p[1] != '\n')
+				buf_putc(&b, *p++);
+		} else if (ch == '$' && p[1] >= '0' && p[1] <= '9') {
+			ch = '?';
+		}
+		buf_putc(&b, ch);
+	}
+	return buf_take(&b);
+}
+
+static uint64_t sq_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* A prepared statement for sql on c, reset and unbound; borrowed from the
+ * connection's cache (the caller resets it after use). NULL on error. */
+static sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
+{
+	uint64_t h = sq_hash(sql);
+	size_t i = (size_t)h & (SQ_STMT_SLOTS - 1);
+
+	for (;;) {
+		struct sq_slot *s = &c->slots[i];
+		if (!s->sql)
+			break;
+		if (s->hash == h && strcmp(s->sql, sql) == 0) {
+			sqlite3_reset(s->stmt);
+			sqlite3_clear_bindings(s->stmt);
+			return s->stmt;
+		}
+		i = (i + 1) & (SQ_STMT_SLOTS - 1);
+	}
+	char *text = sq_rewrite(sql);
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(c->db, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	free(text);
+	if (rc != SQLITE_OK) {
+		log_error("sqlite: prepare: %s: %s", sqlite3_errmsg(c->db), sql);
+		return NULL;
+	}
+	if (c->nslots >= SQ_STMT_MAX) {
+		sq_conn_flush(c);
+		i = (size_t)h & (SQ_STMT_SLOTS - 1);
+	}
+	c->slots[i].sql = xstrdup(sql);
+	c->slots[i].hash = h;
+	c->slots[i].stmt = st;
+	c->nslots++;
+	return st;
+}
+
+static int sq_err(struct sq_conn *c, int rc, const char *what)
+{
+	int base = rc & 0xff;
+	if (base == SQLITE_CONSTRAINT) {
+		if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+			return STORE_CONFLICT;
+		return STORE_INVALID;
+	}
+	log_error("sqlite: %s: %s", what, sqlite3_errmsg(c->db));
+	return STORE_ERROR;
+}
+
+static void sq_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void sq_bind_real(sqlite3_stmt *s, int i, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Runs a statement that returns no rows; STORE_* code. */
+static int sq_run(struct sq_conn *c, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return STORE_OK;
+	return sq_err(c, rc, what);
+}
+
+static int sq_begin(struct sq_conn *c)
+{
+	return sq_exec(c, "BEGIN IMMEDIATE") == 0 ? STORE_OK : STORE_ERROR;
+}
+
+/* Commits, or rolls back when rc is an error or the commit fails (a
+ * deferred foreign key is checked here). */
+static int sq_end(struct sq_conn *c, int rc)
+{
+	if (rc == STORE_OK) {
+		int r = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+		if (r == SQLITE_OK)
+			return STORE_OK;
+		rc = sq_err(c, sqlite3_extended_errcode(c->db), "commit");
+	}
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+#define SQ_CONN(im, c)                                                                   \
+	struct sq_conn *c = sq_conn_get(im);                                             \
+	if (!c)                                                                          \
+		return STORE_ERROR
+
+/* ---- migrations and meta -------------------------------------------- */
+
+static int sq_migrate(void *arg, const struct store_migration *list, size_t n, int *applied)
+{
+	SQ_CONN(arg, c);
+	int rc;
+
+	if (sq_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		       "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+		       "applied_at BIGINT NOT NULL)") != 0)
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = sq_begin(c)) != STORE_OK)
+			return rc;
+		sqlite3_stmt *s = sq_stmt(c, "SELECT 1 FROM schema_migrations WHERE version = $1");
+		if (!s) {
+			rc = STORE_ERROR;
+			goto end;
+		}
+		sqlite3_bind_int(s, 1, list[i].version);
+		int step = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (step == SQLITE_ROW) {
+			sq_end(c, STORE_OK);
+			continue;
+		}
+		if (step != SQLITE_DONE) {
+			rc = sq_err(c, step, "migrate");
+			goto end;
+		}
+		char *err = NULL;
+		if (sqlite3_exec(c->db, list[i].sql, NULL, NULL, &err) != SQLITE_OK) {
+			log_error("sqlite: migration %s: %s", list[i].name, err ? err : "?");
+			sqlite3_free(err);
+			rc = STORE_ERROR;
+			goto end;
+		}
+		s = sq_stmt(c, "INSERT INTO schema_migrations (version, name, applied_at) "
+			       "VALUES ($1, $2, $3)");
+		if (!s) {
+			rc = STORE_ERROR;
+			goto end;
+		}
+		sqlite3_bind_int(s, 1, list[i].version);
+		sq_bind_text(s, 2, list[i].name);
+		sqlite3_bind_int64(s, 3, clock_now_s());
+		rc = sq_run(c, s, "migrate");
+end:
+		if ((rc = sq_end(c, rc)) != STORE_OK)
+			return rc;
+		if (applied)
+			(*applied)++;
+		log_info("store: applied migration %s", list[i].name);
+	}
+	return STORE_OK;
+}
+
+static int sq_meta_get(void *arg, const char *key, char **out)
+{
+	SQ_CONN(arg, c);
+	sqlite3_stmt *s = sq_stmt(c, "SELECT value FROM meta WHERE key = $1");
+
+	*out = NULL;
+	if (!s)
+		return STORE_ERROR;
+	sq_bind_text(s, 1, key);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_err(c, rc, "meta_get");
+}
+
+static int sq_meta_put(struct sq_conn *c, const char *key, const char *value)
+{
+	sqlite3_stmt *s = sq_stmt(c, "INSERT INTO meta (key, value) VALUES ($1, $2) "
+				     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	if (!s)
+		return STORE_ERROR;
+	sq_bind_text(s, 1, key);
+	sq_bind_text(s, 2, value);
+	return sq_run(c, s, "meta_set");
+}
+
+static int sq_meta_set(void *arg, const char *key, const char *value)
+{
+	SQ_CONN(arg, c);
+	return sq_meta_put(c, key, value);
+}
+
+/* ---- units ------------------------------------------------------------ */
+
+#define SQ_UNIT_COLS \
+	"scheme, code, name, type, level, parent, lat, lon, area_km2, population"
+
+static json_t *sq_col_json(sqlite3_stmt *s, int i, int integer)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return json_null();
+	if (integer)
+		return json_integer(sqlite3_column_int64(s, i));
+	return json_real(sqlite3_column_double(s, i));
+}
+
+static json_t *sq_col_str(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	return v ? json_string((const char *)v) : json_null();
+}
+
+/* Unit object from SQ_UNIT_COLS at columns 0..9. */
+static json_t *sq_unit_json(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "code", sq_col_str(s, 1));
+	json_object_set_new(o, "scheme", sq_col_str(s, 0));
+	json_object_set_new(o, "name", sq_col_str(s, 2));
+	json_object_set_new(o, "type", sq_col_str(s, 3));
+	json_object_set_new(o, "level", sq_col_str(s, 4));
+	json_object_set_new(o, "parent", sq_col_str(s, 5));
+	json_object_set_new(o, "lat", sq_col_json(s, 6, 0));
+	json_object_set_new(o, "lon", sq_col_json(s, 7, 0));
+	json_object_set_new(o, "area_km2", sq_col_json(s, 8, 0));
+	json_object_set_new(o, "population", sq_col_json(s, 9, 1));
+	return o;
+}
+
+/* Legacy communes (and any legacy unit that has successors) carry
+ * "successors":[{"code","name"}]. */
+static int sq_unit_attach(struct sq_conn *c, json_t *o)
+{
+	const char *scheme = json_string_value(json_object_get(o, "scheme"));
+	const char *level = json_string_value(json_object_get(o, "level"));
+	const char *code = json_string_value(json_object_get(o, "code"));
+
+	if (!scheme || strcmp(scheme, "legacy") != 0)
+		return STORE_OK;
+	sqlite3_stmt *s = sq_stmt(c, "SELECT s.new_code, u.name FROM unit_successors s "
+				     "LEFT JOIN units u ON u.scheme = '2025' AND u.code = s.new_code "
+				     "WHERE s.legacy_code = $1 ORDER BY s.new_code");
+	if (!s)
+		return STORE_ERROR;
+	sq_bind_text(s, 1, code);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *e = json_object();
+		json_object_set_new(e, "code", sq_col_str(s, 0));
+		json_object_set_new(e, "name", sq_col_str(s, 1));
+		json_array_append_new(arr, e);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return sq_err(c, rc, "unit successors");
+	}
+	if ((level && strcmp(level, "commune") == 0) || json_array_size(arr) > 0)
+		json_object_set_new(o, "successors", arr);
+	else
+		json_decref(arr);
+	return STORE_OK;
+}
+
+static int sq_unit_get(void *arg, const char *scheme, const char *code, json_t **out)
+{
+	SQ_CONN(arg, c);
+	sqlite3_stmt *s = sq_stmt(c, "SELECT " SQ_UNIT_COLS " FROM units "
+				     "WHERE scheme = $1 AND code = $2");
+	if (!s)
+		return STORE_ERROR;
+	sq_bind_text(s, 1, scheme);
+	sq_bind_text(s, 2, code);
+	int rc = sqlite3_step(s);
+	json_t *o = rc == SQLITE_ROW ? sq_unit_json(s) : NULL;
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOT_FOUND;
+	if (rc != SQLITE_ROW)
+		return sq_err(c, rc, "unit_get");
+	if ((rc = sq_unit_attach(c, o)) != STORE_OK) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return STORE_OK;
+}
+
+/* A bound value of a dynamically built statement. */
+struct sq_arg {
+	int is_int;
+	long long i;
+	const char *s;
+};
+
+#define SQ_MAX_ARGS (2 * SQ_MAX_WORDS + 12)
+
+static int sq_arg_text(struct buf *sql, struct sq_arg *args, int *n, const char *s)
+{
+	args[*n].is_int = 0;
+	args[*n].s = s;
+	(*n)++;
+	buf_printf(sql, "$%d", *n);
+	return *n;
+}
+
+static void sq_arg_int(struct buf *sql, struct sq_arg *args, int *n, long long v)
+{
+	args[*n].is_int = 1;
+	args[*n].i = v;
+	(*n)++;
+	buf_printf(sql, "$%d", *n);
+}
+
+static int sq_unit_list(void *arg, const struct unit_query *q, json_t **items, char **next)
+{
+	SQ_CONN(arg, c);
+	struct buf sql = {0};
+	struct sq_arg args[SQ_MAX_ARGS];
+	char *words[2 * SQ_MAX_WORDS] = {0}, *folded = NULL, *qprefix = NULL;
+	struct store_unit_key key = {0};
+	int nargs = 0, nwords = 0, rc = STORE_ERROR;
+	json_t *arr = NULL;
+	int qa = 0;
+
+	if (q->cursor && *q->cursor && store_cursor_decode(q->cursor, &key) != 0)
+		return STORE_INVALID;
+	if (q->q) {
+		folded = fold_dup(q->q);
+		if (!*folded) {
+			free(folded);
+			folded = NULL;
+		}
+	}
+	const char *scheme_ord = "CASE WHEN scheme = '2025' THEN 0 ELSE 1 END";
+	struct buf match = {0};
+	if (folded) {
+		qprefix = xasprintf("%s%%", folded);
+		struct buf tmp = {0};
+		qa = sq_arg_text(&tmp, args, &nargs, folded);
+		sq_arg_text(&tmp, args, &nargs, qprefix);
+		buf_free(&tmp);
+		buf_printf(&match, "CASE WHEN name_core = $%d OR name_folded = $%d THEN 0 "
+				   "WHEN name_core LIKE $%d OR name_folded LIKE $%d THEN 1 "
+				   "ELSE 2 END", qa, qa, qa + 1, qa + 1);
+	} else {
+		buf_puts(&match, "0");
+	}
+	buf_printf(&sql, "SELECT " SQ_UNIT_COLS ", %s, %s, name_core FROM units WHERE 1 = 1",
+		   scheme_ord, buf_str(&match));
+	if (q->scheme) {
+		buf_puts(&sql, " AND scheme = ");
+		sq_arg_text(&sql, args, &nargs, q->scheme);
+	}
+	if (q->parent) {
+		buf_puts(&sql, " AND parent = ");
+		sq_arg_text(&sql, args, &nargs, q->parent);
+	}
+	if (q->level) {
+		buf_puts(&sql, " AND level = ");
+		sq_arg_text(&sql, args, &nargs, q->level);
+	}
+	if (folded) {
+		/* Every word must start a word of the folded name. The plain
+		 * "%w%" test first: it is several times cheaper than "% w%"
+		 * and leaves few rows for it. Folded text has no LIKE
+		 * wildcards ([a-z0-9 ] only). */
+		char *save = NULL;
+		char *copy = xstrdup(folded);
+		for (char *w = strtok_r(copy, " ", &save); w && nwords < SQ_MAX_WORDS;
+		     w = strtok_r(NULL, " ", &save)) {
+			words[2 * nwords] = xasprintf("%%%s%%", w);
+			words[2 * nwords + 1] = xasprintf("%% %s%%", w);
+			buf_puts(&sql, " AND name_folded LIKE ");
+			sq_arg_text(&sql, args, &nargs, words[2 * nwords]);
+			buf_puts(&sql, " AND (' ' || name_folded) LIKE ");
+			sq_arg_text(&sql, args, &nargs, words[2 * nwords + 1]);
+			nwords++;
+		}
+		free(copy);
+	}
+	if (key.code) {
+		buf_printf(&sql, " AND (%s, %s, name_core, code) > (", scheme_ord, buf_str(&match));
+		sq_arg_int(&sql, args, &nargs, key.scheme_ord);
+		buf_puts(&sql, ", ");
+		sq_arg_int(&sql, args, &nargs, key.match_ord);
+		buf_puts(&sql, ", ");
+		sq_arg_text(&sql, args, &nargs, key.name_core);
+		buf_puts(&sql, ", ");
+		sq_arg_text(&sql, args, &nargs, key.code);
+		buf_puts(&sql, ")");
+	}
+	buf_puts(&sql, " ORDER BY 11, 12, 13, 2");
+	if (q->limit > 0) {
+		buf_puts(&sql, " LIMIT ");
+		sq_arg_int(&sql, args, &nargs, (long long)q->limit + 1);
+	}
+	buf_free(&match);
+
+	sqlite3_stmt *s = sq_stmt(c, buf_str(&sql));
+	if (!s)
+		goto fail;
+	for (int i = 0; i < nargs; i++) {
+		if (args[i].is_int)
+			sqlite3_bind_int64(s, i + 1, args[i].i);
+		else
+			sq_bind_text(s, i + 1, args[i].s);
+	}
+	arr = json_array();
+	int step;
+	size_t count = 0;
+	struct store_unit_key last = {0};
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		if (q->limit > 0 && count == (size_t)q->limit) {
+			*next = store_cursor_encode(&last);
+			break;
+		}
+		json_array_append_new(arr, sq_unit_json(s));
+		last.scheme_ord = sqlite3_column_int(s, 10);
+		last.match_ord = sqlite3_column_int(s, 11);
+		free(last.name_core);
+		free(last.code);
+		last.name_core = xstrdup((const char *)sqlite3_column_text(s, 12));
+		last.code = xstrdup((const char *)sqlite3_column_text(s, 1));
+		count++;
+	}
+	sqlite3_reset(s);
+	free(last.name_core);
+	free(last.code);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = sq_err(c, step, "unit_list");
+		goto fail;
+	}
+	for (size_t i = 0; i < json_array_size(arr); i++)
+		if ((rc = sq_unit_attach(c, json_array_get(arr, i))) != STORE_OK)
+			goto fail;
+	*items = arr;
+	arr = NULL;
+	rc = STORE_OK;
+fail:
+	if (rc != STORE_OK) {
+		free(*next);
+		*next = NULL;
+	}
+	json_decref(arr);
+	buf_free(&sql);
+	for (int i = 0; i < 2 * nwords; i++)
+		free(words[i]);
+	free(folded);
+	free(qprefix);
+	free(key.name_core);
+	free(key.code);
+	return rc;
+}
+
+static int sq_unit_successors(void *arg, const char *legacy_code, json_t **items)
+{
+	SQ_CONN(arg, c);
+	sqlite3_stmt *s = sq_stmt(c, "SELECT 1 FROM units WHERE scheme = 'legacy' AND code = $1");
+	if (!s)
+		return STORE_ERROR;
+	sq_bind_text(s, 1, legacy_code);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOT_FOUND;
+	if (rc != SQLITE_ROW)
+		return sq_err(c, rc, "unit_successors");
+	s = sq_stmt(c, "SELECT " SQ_UNIT_COLS " FROM units WHERE scheme = '2025' AND code IN "
+		       "(SELECT new_code FROM unit_successors WHERE legacy_code = $1) "
+		       "ORDER BY name_core, code");
+	if (!s)
+		return STORE_ERROR;
+	sq_bind_text(s, 1, legacy_code);
+	json_t *arr = json_array();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		json_array_append_new(arr, sq_unit_json(s));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return sq_err(c, rc, "unit_successors");
+	}
+	*items = arr;
+	return STORE_OK;
+}
+
+static int sq_units_count(void *arg, long long *n)
+{
+	SQ_CONN(arg, c);
+	sqlite3_stmt *s = sq_stmt(c, "SELECT COUNT(*) FROM units");
+	if (!s)
+		return STORE_ERROR;
+	int rc = sqlite3_step(s);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : sq_err(c, rc, "units_count");
+}
+
+static int sq_units_put(struct sq_conn *c, const struct unit_row *rows, size_t n)
+{
+	static const char sql[] =
+		"INSERT INTO units (scheme, code, name, name_folded, name_core, type, level, "
+		"parent, lat, lon, area_km2, population) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+		"ON CONFLICT (scheme, code) DO UPDATE SET name = excluded.name, "
+		"name_folded = excluded.name_folded, name_core = excluded.name_core, "
+		"type = excluded.type, level = excluded.level, parent = excluded.parent, "
+		"lat = COALESCE(excluded.lat, units.lat), lon = COALESCE(excluded.lon, units.lon), "
+		"area_km2 = COALESCE(excluded.area_km2, units.area_km2), "
+		"population = COALESCE(excluded.population, units.population)";
+	struct buf folded = {0};
+	int rc = STORE_OK;
+
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		const struct unit_row *r = &rows[i];
+		sqlite3_stmt *s = sq_stmt(c, sql);
+		if (!s)
+			return STORE_ERROR;
+		buf_reset(&folded);
+		fold_text(r->name, strlen(r->name), &folded);
+		char *core = store_unit_name_core(r->name, r->type);
+		sq_bind_text(s, 1, r->scheme);
+		sq_bind_text(s, 2, r->code);
+		sq_bind_text(s, 3, r->name);
+		sq_bind_text(s, 4, buf_str(&folded));
+		sq_bind_text(s, 5, core);
+		sq_bind_text(s, 6, r->type);
+		sq_bind_text(s, 7, r->level);
+		sq_bind_text(s, 8, r->parent && *r->parent ? r->parent : NULL);
+		sq_bind_real(s, 9, r->lat);
+		sq_bind_real(s, 10, r->lon);
+		sq_bind_real(s, 11, r->area_km2);
+		if (r->population >= 0)
+			sqlite3_bind_int64(s, 12, r->population);
+		else
+			sqlite3_bind_null(s, 12);
+		rc = sq_run(c, s, "units_upsert");
+		free(core);
+	}
+	buf_free(&folded);
+	if (rc != STORE_OK)
+		return rc;
+	sqlite3_stmt *s = sq_stmt(c, "INSERT INTO meta (key, value) VALUES ($1, '1') "
+				     "ON CONFLICT (key) DO UPDATE SET "
+				     "value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT)");
+	if (!s)
+		return STORE_ERROR;
+	sq_bind_text(s, 1, STORE_META_UNITS_VERSION);
+	return sq_run(c, s, "units_version");
+}
+
+static int sq_units_upsert(void *arg, const struct unit_row *rows, size_t n)
+{
+	SQ_CONN(arg, c);
+	int rc = sq_begin(c);
+	if (rc != STORE_OK)
+		return rc;
+	return sq_end(c, sq_units_put(c, rows, n));
+}
+
+static int sq_units_seed(void *arg, const struct unit_row *rows, size_t n,
+			 const struct store_succ *succ, size_t nsucc, const char *version)
+{
+	SQ_CONN(arg, c);
+	int rc = sq_begin(c);
+	if (rc != STORE_OK)
+		return rc;
+	rc = sq_units_put(c, rows, n);
+	if (rc == STORE_OK)
+		rc = sq_exec(c, "DELETE FROM unit_successors") == 0 ? STORE_OK : STORE_ERROR;
+	for (size_t i = 0; i < nsucc && rc == STORE_OK; i++) {
+		sqlite3_stmt *s = sq_stmt(c, "INSERT INTO unit_successors (legacy_code, new_code) "
+					     "VALUES ($1, $2) ON CONFLICT DO NOTHING");
+		if (!s) {
+			rc = STORE_ERROR;
+			break;
+		}
+		sq_bind_text(s, 1, succ[i].legacy_code);
+		sq_bind_text(s, 2, succ[i].new_code);
+		rc = sq_run(c, s, "unit_successors");
+	}
+	if (rc == STORE_OK)
+		rc = sq_meta_put(c, STORE_META_UNITS_SEED, version);
+	return sq_end(c, rc);
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.migrate = sq_migrate,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.unit_get = sq_unit_get,
+	.unit_list = sq_unit_list,
+	.unit_successors = sq_unit_successors,
+	.units_count = sq_units_count,
+	.units_seed = sq_units_seed,
+	.units_upsert = sq_units_upsert,
+};
+
+/* ---- the statement layer (store/db.h) on SQLite --------------------------
+ * A struct db_stmt is the connection's cached sqlite3_stmt itself. */
+
+static struct sq_impl *db_impl(struct store *st)
+{
+	if (st->ops != &store_sqlite_ops) {
+		log_error("db: store backend %s has no statement layer", st->ops->name);
+		return NULL;
+	}
+	return st->impl;
+}
+
+static struct sq_conn *db_conn(struct store *st)
+{
+	struct sq_impl *im = db_impl(st);
+	return im ? sq_conn_get(im) : NULL;
+}
+
+static sqlite3_stmt *db_raw(struct db_stmt *s)
+{
+	return (sqlite3_stmt *)(void *)s;
+}
+
+struct db_stmt *db_prepare(struct store *st, const char *sql)
+{
+	struct sq_conn *c = db_conn(st);
+	sqlite3_stmt *s = c ? sq_stmt(c, sql) : NULL;
+	return (struct db_stmt *)(void *)s;
+}
+
+void db_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+	sq_bind_text(db_raw(s), idx, v);
+}
+
+void db_bind_blob(struct db_stmt *s, int idx, const void *p, size_t n)
+{
+	if (p)
+		sqlite3_bind_blob64(db_raw(s), idx, p, n, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(db_raw(s), idx);
+}
+
+void db_bind_int(struct db_stmt *s, int idx, int64_t v)
+{
+	sqlite3_bind_int64(db_raw(s), idx, v);
+}
+
+void db_bind_double(struct db_stmt *s, int idx, double v)
+{
+	sq_bind_real(db_raw(s), idx, v);
+}
+
+void db_bind_null(struct db_stmt *s, int idx)
+{
+	sqlite3_bind_null(db_raw(s), idx);
+}
+
+static int db_err(sqlite3 *db, int rc, const char *what)
+{
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE
+			       ? STORE_CONFLICT
+			       : STORE_INVALID;
+	log_error("sqlite: %s: %s", what, sqlite3_errmsg(db));
+	return STORE_ERROR;
+}
+
+int db_step(struct db_stmt *s)
+{
+	int rc = sqlite3_step(db_raw(s));
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	return db_err(sqlite3_db_handle(db_raw(s)), rc, sqlite3_sql(db_raw(s)));
+}
+
+int db_col_count(struct db_stmt *s)
+{
+	return sqlite3_column_count(db_raw(s));
+}
+
+const char *db_col_name(struct db_stmt *s, int col)
+{
+	return sqlite3_column_name(db_raw(s), col);
+}
+
+int db_col_is_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(db_raw(s), col) == SQLITE_NULL;
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(db_raw(s), col);
+}
+
+const void *db_col_blob(struct db_stmt *s, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(db_raw(s), col);
+	*n = (size_t)sqlite3_column_bytes(db_raw(s), col);
+	return p;
+}
+
+int64_t db_col_int(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(db_raw(s), col);
+}
+
+double db_col_double(struct db_stmt *s, int col)
+{
+	return sqlite3_column_double(db_raw(s), col);
+}
+
+void db_finish(struct db_stmt *s)
+{
+	if (s) {
+		sqlite3_reset(db_raw(s));
+		sqlite3_clear_bindings(db_raw(s));
+	}
+}
+
+int db_exec(struct store *st, const char *sql)
+{
+	struct sq_conn *c = db_conn(st);
+	if (!c)
+		return STORE_ERROR;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : db_err(c->db, sqlite3_extended_errcode(c->db), sql);
+}
+
+int db_begin(struct store *st)
+{
+	return db_exec(st, "BEGIN");
+}
+
+int db_begin_write(struct store *st)
+{
+	return db_exec(st, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct store *st)
+{
+	struct sq_conn *c = db_conn(st);
+	if (!c)
+		return STORE_ERROR;
+	return sq_end(c, STORE_OK); /* rolls back when the commit fails */
+}
+
+int db_rollback(struct store *st)
+{
+	struct sq_conn *c = db_conn(st);
+	if (!c)
+		return STORE_ERROR;
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return STORE_OK;
+}
+
+int64_t db_changes(struct store *st)
+{
+	struct sq_conn *c = db_conn(st);
+	return c ? sqlite3_changes64(c->db) : 0;
+}
+
+const char *db_backend(struct store *st)
+{
+	return st->ops->name;
+}
