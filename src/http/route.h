@@ -41,13 +41,12 @@ struct param_spec {
 	const char *description;
 };
 
-/* Permissions. PERM_PUBLIC needs no sign-in; every other value needs a
- * signed-in caller whose role grants it (src/auth decides). */
-enum perm {
-	PERM_PUBLIC = 0,
-	PERM_SIGNED_IN,
-	PERM_PERM_COUNT_PLACEHOLDER
-};
+/* Permissions are the capabilities of src/auth/roles.h: PERM_PUBLIC
+ * (= PERM_NONE) needs no sign-in; PERM_SELF any signed-in caller; any
+ * other capability a signed-in caller whose role grants it. Which records
+ * a caller reaches is the store's business (queries take the scope). */
+#include "auth/roles.h"
+#define PERM_PUBLIC PERM_NONE
 
 #define ROUTE_JSON_BODY 0x1   /* body must be a JSON object */
 #define ROUTE_LIST 0x2        /* takes limit/cursor/format; answers csv/xlsx */
@@ -58,7 +57,7 @@ struct route {
 	const char *method;       /* "GET", "POST", "PATCH", "DELETE" */
 	const char *pattern;      /* "/api/v1/units/{code}" */
 	route_handler_fn handler;
-	int perm;                 /* enum perm */
+	int perm;                 /* enum capability; PERM_PUBLIC = none */
 	int flags;
 	const struct param_spec *params; /* terminated by {0} (name NULL) */
 	const struct param_spec *body;   /* JSON body fields (ROUTE_JSON_BODY);

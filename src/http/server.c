@@ -24,6 +24,8 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "auth/principal.h"
+#include "auth/roles.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -77,6 +79,11 @@ int http_authorize(struct req *r, struct resp *out)
 	if (!r->who) {
 		http_reply_error(r, out, 401, "unauthenticated",
 				 "Cần đăng nhập / Sign-in required", NULL);
+		return -1;
+	}
+	if (r->route->perm != PERM_SELF && !roles_grants(r->who->role, (enum capability)r->route->perm)) {
+		http_reply_error(r, out, 403, "forbidden",
+				 "Vai trò của bạn không có quyền này / Your role does not allow this", NULL);
 		return -1;
 	}
 	return 0;
