@@ -7,11 +7,15 @@
 
 struct store;
 struct http_server;
+struct auth_state;
+struct alarm_state;
 
 struct app {
 	struct config cfg;
 	struct store *store;
 	struct http_server *http;
+	struct auth_state *auth;    /* src/auth/service.c: keys, throttle */
+	struct alarm_state *alarm;  /* src/alarm/service.c: receiver, pipeline */
 	long long started_ms;
 };
 

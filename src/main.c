@@ -1,5 +1,6 @@
 /* pccc: argv → sub-command. Every serving command accepts --db, --http,
  * --alarm and --data (and PCCC_DB, PCCC_HTTP, PCCC_ALARM, PCCC_DATA). */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (sodium_init() < 0) {
+		fputs("pccc: libsodium không khởi tạo được / libsodium failed to initialise\n", stderr);
+		return 1;
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "serve") == 0)

@@ -33,6 +33,15 @@ const struct route api_routes[] = {
      .params = api_units_successors_params,
      .summary = "2025 units a legacy commune went into", .tag = "units"},
 
+    /* ---- accounts, sessions, audit (issue 3): add routes below ---- */
+    /* ---- end accounts ---- */
+
+    /* ---- register: houses, facilities, inspections (issue 4) ---- */
+    /* ---- end register ---- */
+
+    /* ---- alarms, devices, live board (issue 5) ---- */
+    /* ---- end alarms ---- */
+
     /* the console (static files, last: prefix match) */
     {.method = "GET", .pattern = "/", .handler = http_static_serve, .perm = PERM_PUBLIC,
      .flags = ROUTE_PREFIX | ROUTE_HIDDEN, .summary = "Console static files"},

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
 #include "core/alloc.h"
@@ -25,11 +26,18 @@ static int write_json_file(const char *dir, const char *name, json_t *v)
 
 int demo_seed(struct app *app)
 {
-	/* Accounts and devices arrive with the accounts and alarm work; the
-	 * files exist from the first version so tools can rely on them. */
+	struct demo_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	snprintf(ctx.commune, sizeof ctx.commune, "%s", "00364");
 	json_t *accounts = json_array();
 	json_t *devices = json_array();
-	int rc = write_json_file(app->cfg.data, "demo-accounts.json", accounts);
+	int rc = register_demo_seed(app, &ctx);
+	if (rc == 0)
+		rc = auth_demo_seed(app, &ctx, accounts);
+	if (rc == 0)
+		rc = alarm_demo_seed(app, &ctx, devices);
+	if (rc == 0)
+		rc = write_json_file(app->cfg.data, "demo-accounts.json", accounts);
 	if (rc == 0)
 		rc = write_json_file(app->cfg.data, "demo-devices.json", devices);
 	json_decref(accounts);

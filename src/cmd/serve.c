@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alarm/service.h"
 #include "app.h"
+#include "auth/service.h"
 #include "cmd/cmd.h"
 #include "cmd/demo.h"
 #include "core/alloc.h"
@@ -106,12 +108,23 @@ static int serve_main(int argc, char **argv, int demo)
 		cmd_app_close(&app);
 		return 1;
 	}
+	if (auth_service_start(&app) != 0) {
+		cmd_app_close(&app);
+		return 1;
+	}
 	if (demo && demo_seed(&app) != 0) {
 		fprintf(stderr, "pccc: tạo dữ liệu mẫu thất bại / demo seeding failed\n");
 		cmd_app_close(&app);
 		return 1;
 	}
 	if (http_server_start(&app, app.cfg.http, &app.http) != 0) {
+		auth_service_stop(&app);
+		cmd_app_close(&app);
+		return 1;
+	}
+	if (alarm_service_start(&app) != 0) {
+		http_server_stop(app.http, 1000);
+		auth_service_stop(&app);
 		cmd_app_close(&app);
 		return 1;
 	}
@@ -135,8 +148,10 @@ static int serve_main(int argc, char **argv, int demo)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_json(LOG_INFO, "stopping", json_pack("{s:i}", "signal", sig));
+	alarm_service_stop(&app);
 	http_server_stop(app.http, 10000);
 	app.http = NULL;
+	auth_service_stop(&app);
 	cmd_app_close(&app);
 	log_info("stopped");
 	return 0;

@@ -26,6 +26,7 @@
 #include "core/log.h"
 #include "auth/principal.h"
 #include "auth/roles.h"
+#include "auth/service.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -135,6 +136,8 @@ static void dispatch(struct http_server *s, struct conn_ctx *c)
 				 "Nội dung gửi lên quá lớn / Request body too large", NULL);
 		return;
 	}
+	if (auth_identify(r, out) != 0)
+		return;
 	if (http_authorize(r, out) != 0)
 		return;
 	MHD_get_connection_values((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, query_cb, c);
