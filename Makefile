@@ -36,7 +36,7 @@ EMBED = $(foreach f,$(WEB_FILES),$(f)=$(f)) \
         $(foreach f,$(SEED_FILES),seed/$(patsubst src/store/seed/%,%,$(f))=$(f)) \
         $(foreach f,$(LEAFLET_FILES),web/vendor/leaflet/$(patsubst $(LEAFLET_DIR)/%,%,$(f))=$(f))
 
-.PHONY: all build asan demo check test unit setup bench fuzz fuzz-build clean format
+.PHONY: all build asan demo check test unit setup bench fuzz fuzz-build fuzz-run clean format
 all: build
 build: build/pccc
 
@@ -90,26 +90,51 @@ asan: build/.setup-stamp build/asan/pccc $(SAN_TEST_BIN)
 
 unit: $(TEST_BIN)
 
-# Fuzz targets: clang with libFuzzer, against the library sources built by clang.
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(GEN)
+# Fuzz targets: clang with libFuzzer, linked against the library sources
+# built once by clang with the fuzzer's instrumentation.
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen -fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS)
+FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/gen/builtin.o
+build/fuzz/obj/gen/builtin.o: $(GEN)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+build/fuzz/libpccc.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz/%: fuzz/%.c build/fuzz/libpccc.a
 	@mkdir -p build/fuzz
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(GEN) $(PKG_LIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libpccc.a $(PKG_LIBS)
 fuzz-build: $(FUZZ_BIN)
 FUZZ_SECONDS ?= 120
-fuzz: build/.setup-stamp fuzz-build
+fuzz:
+	@$(MAKE) --no-print-directory build/.setup-stamp
+	@$(MAKE) --no-print-directory -j2 fuzz-build
+	@$(MAKE) --no-print-directory fuzz-run
+fuzz-run:
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/$$n fuzz/corpus/$$n 2>&1 | tail -3 || exit 1; done
+	  seeds=; [ -d fuzz/corpus/$$n ] && seeds=fuzz/corpus/$$n; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/$$n $$seeds >build/fuzz/$$n.log 2>&1 \
+	    || { tail -30 build/fuzz/$$n.log; exit 1; }; tail -2 build/fuzz/$$n.log; done
 
-demo: build
+# Setup runs first in its own make, so that the builds below see the
+# packages (pkg-config) and node_modules (Leaflet) it installed.
+demo:
+	@$(MAKE) --no-print-directory build/.setup-stamp
+	@$(MAKE) --no-print-directory -j2 build
 	@mkdir -p data
 	build/pccc demo --data data
 
-check: build/.setup-stamp build unit asan fuzz-build
+check:
+	@$(MAKE) --no-print-directory build/.setup-stamp
+	@$(MAKE) --no-print-directory -j2 build unit asan fuzz-build
 	@bash scripts/check.sh
 
-bench: build
+bench:
+	@$(MAKE) --no-print-directory build/.setup-stamp
+	@$(MAKE) --no-print-directory -j2 build
 	@bash bench/run.sh
 
 format:
@@ -118,4 +143,4 @@ format:
 clean:
 	rm -rf build
 
--include $(shell find build/obj build/asan/obj -name '*.d' 2>/dev/null)
+-include $(shell find build/obj build/asan/obj build/fuzz/obj -name '*.d' 2>/dev/null)

@@ -21,6 +21,7 @@ add() { # add PASSED FAILED NAME
 run_cmocka() { # binary label
 	local bin=$1 label=$2 out rc p f
 	out="$log_dir/$label.log"
+	mkdir -p "$(dirname "$out")"
 	CMOCKA_MESSAGE_OUTPUT=stdout timeout 600 "$bin" >"$out" 2>&1
 	rc=$?
 	p=$(grep -Eo '\[  PASSED  \] [0-9]+' "$out" | grep -Eo '[0-9]+$' | tail -1)

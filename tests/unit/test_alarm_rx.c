@@ -534,7 +534,7 @@ static void test_many_connections(void **state)
 		send_frame(&cs[i], wrap(b, body, sizeof body));
 	}
 	for (int i = 0; i < N; i++) {
-		char seq[8];
+		char seq[16];
 		snprintf(seq, sizeof seq, "%04d", i);
 		expect_reply(&cs[i], "ACK", seq);
 		client_close(&cs[i]);
