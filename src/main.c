@@ -25,6 +25,7 @@ static void usage(FILE *f)
 	      "  --alarm HOST:PORT          (PCCC_ALARM; DC-09 TCP+UDP, default 127.0.0.1:9500)\n"
 	      "  --data DIR                 (PCCC_DATA; default ./data)\n"
 	      "  --tile-url URL             (PCCC_TILE_URL; map tiles, {z}/{x}/{y}; empty = none)\n"
+	      "  --tile-attribution TEXT    (PCCC_TILE_ATTRIBUTION; map credit line)\n"
 	      "  --metrics-public 0|1       (PCCC_METRICS_PUBLIC; 0 = /metrics for loopback only)\n"
 	      "  --threads N                (PCCC_THREADS; HTTP worker threads, default 2)\n"
 	      "  --http-timeout SECONDS     (PCCC_HTTP_TIMEOUT; idle/slow connections, default 30)\n",

@@ -67,7 +67,9 @@ void api_openapi(struct req *r, struct resp *out)
 
 void api_console_config(struct req *r, struct resp *out)
 {
-	json_t *o = json_pack("{s:s,s:s}", "tile_url", r->app->cfg.tile_url ? r->app->cfg.tile_url : "",
+	const struct config *c = &r->app->cfg;
+	json_t *o = json_pack("{s:s,s:s,s:s}", "tile_url", c->tile_url ? c->tile_url : "",
+			      "tile_attribution", c->tile_attribution ? c->tile_attribution : "",
 			      "version", PCCC_VERSION);
 	http_reply_json(r, out, 200, o);
 	out->no_cache = 1;

@@ -21,6 +21,7 @@ static const struct flag flags[] = {
 	{"alarm", "PCCC_ALARM", F(alarm), 0},
 	{"data", "PCCC_DATA", F(data), 0},
 	{"tile-url", "PCCC_TILE_URL", F(tile_url), 0},
+	{"tile-attribution", "PCCC_TILE_ATTRIBUTION", F(tile_attribution), 0},
 	{"metrics-public", "PCCC_METRICS_PUBLIC", F(metrics_public), 1},
 	{"threads", "PCCC_THREADS", F(threads), 1},
 	{"http-timeout", "PCCC_HTTP_TIMEOUT", F(http_timeout), 1},
@@ -46,6 +47,7 @@ int config_parse(struct config *c, int argc, char **argv, int first)
 	c->alarm = xstrdup("127.0.0.1:9500");
 	c->data = xstrdup("data");
 	c->tile_url = xstrdup("");
+	c->tile_attribution = xstrdup("");
 	c->threads = 2;
 	c->http_timeout = 30;
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
@@ -101,6 +103,7 @@ void config_free(struct config *c)
 	free(c->alarm);
 	free(c->data);
 	free(c->tile_url);
+	free(c->tile_attribution);
 	memset(c, 0, sizeof *c);
 }
 

@@ -9,6 +9,7 @@ struct config {
 	char *alarm;       /* HOST:PORT, default 127.0.0.1:9500 (DC-09 TCP+UDP) */
 	char *data;        /* directory, default ./data */
 	char *tile_url;    /* map tiles for the console; "" = none */
+	char *tile_attribution; /* credit line shown under the map */
 	int metrics_public;/* 0: /metrics answers loopback callers only */
 	int threads;       /* HTTP worker threads */
 	int http_timeout;  /* seconds an idle or slow connection is kept */

@@ -185,4 +185,16 @@ def test_request_id_in_logs(server):
 def test_config_json(server):
     r = server.get("/config.json")
     assert r.status_code == 200
-    assert "tile_url" in r.json()
+    assert r.json()["tile_url"] == ""
+    assert "tile_attribution" in r.json()
+
+
+def test_tile_url_configurable_and_allowed_by_csp(fresh_server):
+    s = fresh_server(extra=["--tile-url", "https://{s}.tiles.example.vn/{z}/{x}/{y}.png",
+                            "--tile-attribution", "© bản đồ mẫu"])
+    cfg = s.get("/config.json").json()
+    assert cfg["tile_url"].startswith("https://{s}.tiles.example.vn/")
+    assert cfg["tile_attribution"] == "© bản đồ mẫu"
+    csp = s.get("/").headers["Content-Security-Policy"]
+    img = [d for d in csp.split(";") if d.strip().startswith("img-src")][0]
+    assert "https://*.tiles.example.vn" in img
