@@ -51,3 +51,9 @@ are measured side by side in the same run; tests never assert on time.
 HDR
 echo "| $date | $machine | $cmd | GET /api/v1/units/00364 (cached JSON read) | $p req/s, p99 $pp99 | hello-world MHD: $h req/s, p99 $hp99 | $ratio (target ≥ 0.5) |" >>bench/RESULTS.md
 echo "pccc: $p req/s (p99 $pp99); hello-world: $h req/s (p99 $hp99); ratio $ratio"
+
+# Alarm ingestion (DC-09): pccc durable vs the iobroker.sia reference receiver.
+bash bench/alarm.sh
+
+# Register: bulk import rate and address search latency (REGISTER_FULL=1: Hà Nội scale).
+bash bench/register.sh

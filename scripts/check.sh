@@ -68,19 +68,27 @@ if ls tests/integ/test_*.py >/dev/null 2>&1; then
 	ASAN_OPTIONS=detect_leaks=0:exitcode=23 run_pytest build/asan/pccc integ-asan
 fi
 
-if [ -x tests/e2e/run.sh ]; then
-	echo "== browser tests (Chromium)"
-	out="$log_dir/e2e.log"
-	timeout 600 bash tests/e2e/run.sh >"$out" 2>&1
+run_node() { # label command...
+	local label=$1 out="$log_dir/$1.log" rc p f
+	shift
+	timeout 600 "$@" >"$out" 2>&1
 	rc=$?
 	p=$(grep -E '^# pass [0-9]+' "$out" | grep -Eo '[0-9]+' | tail -1)
 	f=$(grep -E '^# fail [0-9]+' "$out" | grep -Eo '[0-9]+' | tail -1)
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	printf '%-40s %3s passed, %s failed\n' "e2e" "$p" "$f"
+	printf '%-40s %3s passed, %s failed\n' "$label" "$p" "$f"
 	if [ "$f" -gt 0 ]; then tail -40 "$out"; fi
-	add "$p" "$f" "e2e"
+	add "$p" "$f" "$label"
+}
+if [ -x tests/e2e/run.sh ]; then
+	echo "== browser tests (Chromium)"
+	run_node e2e bash tests/e2e/run.sh
+fi
+if [ -f tests/oidc/browser.test.mjs ]; then
+	echo "== VNeID sign-in in the browser (real OpenID provider on loopback)"
+	PCCC_BIN=build/pccc run_node e2e-vneid node --test tests/oidc/browser.test.mjs
 fi
 
 echo "== fuzz targets (short runs; long runs: make fuzz)"

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/register_cmd.h"
+#include "cmd/user.h"
 #include "version.h"
 
 static void usage(FILE *f)
@@ -16,6 +18,8 @@ static void usage(FILE *f)
 	      "  demo      tạo dữ liệu mẫu rồi phục vụ / seed a demo city, then serve\n"
 	      "  migrate   cập nhật lược đồ cơ sở dữ liệu / bring the database schema up to date\n"
 	      "  import units FILE   nhập danh mục đơn vị hành chính (CSV GSO) / import GSO unit catalogue\n"
+	      "  user add|passwd|disable|enable ...   tài khoản / accounts (pccc user for help)\n"
+	      "  audit verify   kiểm tra chuỗi nhật ký / verify the audit chain\n"
 	      "  version   phiên bản / print the version\n"
 	      "  help      trợ giúp / this help\n"
 	      "\n"
@@ -51,6 +55,12 @@ int main(int argc, char **argv)
 		return cmd_migrate(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "generate") == 0)
+		return cmd_generate(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("pccc %s\n", PCCC_VERSION);
 		return 0;

@@ -1,13 +1,28 @@
 /* The alarm receiving service of a serving process: the DC-09 receiver on
  * --alarm, wired to the store (devices, durable events) and to the
- * pipeline (classification, incidents, notifications, live board). */
+ * pipeline (classification, incidents, notifications, live board), with
+ * device supervision.
+ *
+ * Threads: the receiver thread (rx.c) looks accounts up in an in-memory
+ * device table (a rwlock guards it; API writes refresh it through
+ * alarm_service_device_changed) and stores each round's events in one
+ * durable transaction on its own connection; one pipeline thread does the
+ * rest and runs the supervision timer; one notifier thread calls people.
+ *
+ * Environment: PCCC_NOTIFY_WEBHOOK (URL): the webhook notifier backend. */
 #ifndef PCCC_ALARM_SERVICE_H
 #define PCCC_ALARM_SERVICE_H
+#include <stdint.h>
 
 struct app;
 
-/* Binds cfg.alarm (TCP and UDP). 0 / -1 (clear line printed). */
+/* Binds cfg.alarm (TCP and UDP) and logs "alarm listening" {"port"}.
+ * 0 / -1 (clear line printed). */
 int alarm_service_start(struct app *app);
 void alarm_service_stop(struct app *app);
+
+/* A device was created or changed in the store: reload it into the
+ * receiver's table (no-op when the service is not running). */
+void alarm_service_device_changed(struct app *app, int64_t id);
 
 #endif

@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "app.h"
+#include "auth/audit.h"
 #include "cmd/cmd.h"
+#include "cmd/register_cmd.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/fold.h"
@@ -550,6 +552,7 @@ static int import_units(struct app *app, const char *path)
 	printf("Đã nhập %zu đơn vị (%zu tỉnh/thành phố, %zu quận/huyện, %zu xã/phường/thị trấn) "
 	       "/ imported %zu units\n",
 	       n, counts[0], counts[1], counts[2], n);
+	audit_log_import(app, "units", path, data, len, n);
 	rc = 0;
 done:
 	units_gso_free(rows, n);
@@ -562,7 +565,11 @@ static void import_usage(void)
 {
 	fprintf(stderr, "cách dùng / usage: pccc import units FILE [--db PATH] [--data DIR]\n"
 			"  units FILE   danh mục đơn vị hành chính cũ (CSV của GSO) / GSO legacy unit "
-			"catalogue (CSV)\n");
+			"catalogue (CSV)\n"
+			"  houses FILE | facilities FILE   nhà, cơ sở (CSV/XLSX, tất cả hoặc không) / "
+			"houses, facilities (CSV/XLSX, all or nothing)\n"
+			"  residents FILE   dữ liệu dân cư (CSV/XLSX theo số định danh và mã nhà) / "
+			"population data\n");
 }
 
 int cmd_import(struct app *app, int argc, char **argv)
@@ -573,6 +580,9 @@ int cmd_import(struct app *app, int argc, char **argv)
 	}
 	if (strcmp(argv[1], "units") == 0)
 		return import_units(app, argv[2]);
+	int rrc = register_import_cmd(app, argv[1], argv[2]);
+	if (rrc != -2)
+		return rrc;
 	fprintf(stderr, "pccc: không biết loại dữ liệu «%s» / unknown import kind\n", argv[1]);
 	import_usage();
 	return 2;

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alarm/escalate.h"
 #include "alarm/service.h"
+#include "api/oidc.h"
 #include "app.h"
 #include "auth/service.h"
 #include "cmd/cmd.h"
@@ -112,6 +114,7 @@ static int serve_main(int argc, char **argv, int demo)
 		cmd_app_close(&app);
 		return 1;
 	}
+	api_oidc_init();
 	if (demo && demo_seed(&app) != 0) {
 		fprintf(stderr, "pccc: tạo dữ liệu mẫu thất bại / demo seeding failed\n");
 		cmd_app_close(&app);
@@ -128,6 +131,7 @@ static int serve_main(int argc, char **argv, int demo)
 		cmd_app_close(&app);
 		return 1;
 	}
+	escalate_start(&app);
 	char host[256];
 	unsigned port;
 	config_split_hostport(app.cfg.http, host, sizeof host, &port);
@@ -148,9 +152,11 @@ static int serve_main(int argc, char **argv, int demo)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_json(LOG_INFO, "stopping", json_pack("{s:i}", "signal", sig));
+	escalate_stop();
 	alarm_service_stop(&app);
 	http_server_stop(app.http, 10000);
 	app.http = NULL;
+	api_oidc_shutdown();
 	auth_service_stop(&app);
 	cmd_app_close(&app);
 	log_info("stopped");

@@ -7,6 +7,8 @@
 #define PCCC_HTTP_HTTP_H
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "core/arena.h"
 #include "http/route.h"
@@ -48,6 +50,14 @@ struct resp {
 	const char *hdr_value[HTTP_MAX_HEADERS];
 	int nhdr;
 	int no_cache;              /* set → Cache-Control: no-store */
+	/* A streamed body (server-sent events, src/http/sse.c): when
+	 * stream_read is set the server answers with it instead of body.
+	 * stream_read follows libmicrohttpd's content-reader contract (bytes
+	 * written, 0 for "nothing now", -1 end, -2 error); stream_free runs
+	 * once, when the response is done or could not be queued. */
+	ssize_t (*stream_read)(void *ctx, uint64_t pos, char *buf, size_t max);
+	void *stream_ctx;
+	void (*stream_free)(void *ctx);
 };
 
 /* Declared parameter value by name, NULL when absent. Asking for an

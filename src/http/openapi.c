@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "auth/roles.h"
+
 static json_t *schema_of(const struct param_spec *p)
 {
 	json_t *s = json_object();
@@ -80,6 +82,12 @@ json_t *openapi_build(const struct route *table, const char *version)
 				    json_sprintf("%s %s", rt->method, rt->pattern));
 		if (rt->tag)
 			json_object_set_new(op, "tags", json_pack("[s]", rt->tag));
+		/* The capability the route declares (auth/roles.h ids): the
+		 * authorization tests walk every operation by it. */
+		json_object_set_new(op, "x-permission",
+				    json_string(roles_perm_id((enum capability)rt->perm)
+						    ? roles_perm_id((enum capability)rt->perm)
+						    : "?"));
 		json_object_set_new(op, "security",
 				    rt->perm == 0 ? json_array()
 						  : json_pack("[{s:[]},{s:[]}]", "bearer", "cookie"));

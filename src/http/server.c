@@ -30,6 +30,7 @@
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/sse.h"
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
 
@@ -56,6 +57,7 @@ struct conn_ctx {
 	char addr[INET6_ADDRSTRLEN];
 	struct router_err qerr;
 	int qerr_set;
+	int streaming;  /* answered with a stream: not counted in active */
 };
 
 static atomic_ullong req_counter;
@@ -230,8 +232,22 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 	log_set_request_id(c->rid);
 	dispatch(s, c);
 	struct resp *out = &c->out;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-	    out->len, (void *)(uintptr_t)out->body, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *resp;
+	if (out->stream_read) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, out->stream_read,
+							 out->stream_ctx, out->stream_free);
+		if (!resp)
+			out->stream_free(out->stream_ctx);
+		else if (!c->streaming) {
+			/* a stream lives until the client leaves: shutdown ends
+			 * it (sse_stop) rather than waiting for it */
+			c->streaming = 1;
+			atomic_fetch_sub(&s->active, 1);
+		}
+	} else {
+		resp = MHD_create_response_from_buffer(out->len, (void *)(uintptr_t)out->body,
+						       MHD_RESPMEM_MUST_COPY);
+	}
 	if (!resp) {
 		log_set_request_id(NULL);
 		return MHD_NO;
@@ -276,9 +292,11 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	buf_free(&c->body);
 	arena_free(c->r.arena);
+	int streaming = c->streaming;
 	free(c);
 	*con_cls = NULL;
-	atomic_fetch_sub(&s->active, 1);
+	if (!streaming)
+		atomic_fetch_sub(&s->active, 1);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -397,6 +415,7 @@ int http_server_start(struct app *app, const char *hostport, struct http_server 
 		free(s);
 		return -1;
 	}
+	sse_start();
 	*out = s;
 	return 0;
 }
@@ -410,6 +429,7 @@ void http_server_stop(struct http_server *s, int timeout_ms)
 {
 	if (!s)
 		return;
+	sse_stop();
 	int fd = MHD_quiesce_daemon(s->d);
 	/* In-flight requests finish; idle keep-alive connections are closed
 	 * by MHD_stop_daemon below. */

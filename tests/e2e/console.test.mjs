@@ -255,8 +255,8 @@ test('keyboard: tree navigation with arrows and Enter', async () => {
 test('coming-soon pages, sign-in placeholder and province picker', async () => {
 	const { page, problems } = await openPage({ width: 1280, height: 900 });
 	await page.goto(BASE + '/#/units');
-	await page.getByRole('link', { name: 'Báo cháy' }).click();
-	await page.waitForURL(/#\/alarms$/);
+	await page.getByRole('link', { name: 'Báo cáo' }).click();
+	await page.waitForURL(/#\/reports$/);
 	await page.getByText('Sắp có').waitFor();
 	await page.getByRole('link', { name: 'Đăng nhập' }).click();
 	await page.waitForURL(/#\/login$/);

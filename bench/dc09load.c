@@ -1,0 +1,234 @@
+/* dc09load: a closed-loop SIA DC-09 load generator. N TCP connections,
+ * each sends one frame and waits for the receiver's reply before sending
+ * the next; reports events/s and the ACK latency distribution.
+ *
+ *   dc09load -p PORT [-h 127.0.0.1] [-c 256] [-d 10] [-w 1]
+ *            [-a BASE_HEX] [-n ACCOUNTS] [-r R] [-l L] [-x DUMPFILE]
+ *
+ * Connection i uses account BASE + (i mod ACCOUNTS) (hex, default 0x1000
+ * and 256) and ADM-CID frames "#ACCT|1602 00 ZZZ" (periodic test) with
+ * seq = k mod 10000 and zone = (k / 10000) mod 1000, so no two events of a
+ * run share (account, seq, data) and a durable receiver stores each. -x
+ * writes the first frame of each connection (hex, one a line) for an
+ * independent decoder to check. Output: one line of key=value pairs.
+ * Self-contained (no pccc code): its own CRC-16/ARC and framing. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LAT_BUCKETS 200000 /* 10 us each: up to 2 s */
+
+struct conn {
+	int fd;
+	unsigned acct;
+	uint64_t k;          /* events sent */
+	int64_t sent_ns;
+	char in[512];
+	size_t inlen;
+};
+
+static uint64_t lat_hist[LAT_BUCKETS];
+static uint64_t acks, naks, others, lat_n;
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static uint16_t crc16(const char *p, size_t n)
+{
+	uint16_t crc = 0;
+	for (size_t i = 0; i < n; i++) {
+		crc ^= (unsigned char)p[i];
+		for (int b = 0; b < 8; b++)
+			crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0xA001) : (uint16_t)(crc >> 1);
+	}
+	return crc;
+}
+
+static const char *opt_r = "1", *opt_l = "1";
+
+static size_t make_frame(char *out, size_t cap, unsigned acct, uint64_t k)
+{
+	char body[256];
+	int n = snprintf(body, sizeof body, "\"ADM-CID\"%04uR%sL%s#%X[#%X|1602 00 %03u]",
+			 (unsigned)(k % 10000), opt_r, opt_l, acct, acct,
+			 (unsigned)((k / 10000) % 1000));
+	return (size_t)snprintf(out, cap, "\n%04X%04X%s\r", crc16(body, (size_t)n), (unsigned)n,
+				body);
+}
+
+static int conn_open(const struct sockaddr_in *sa)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) != 0) {
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+static int conn_send(struct conn *c)
+{
+	char f[300];
+	size_t n = make_frame(f, sizeof f, c->acct, c->k);
+	c->sent_ns = now_ns();
+	ssize_t w = send(c->fd, f, n, MSG_NOSIGNAL);
+	return w == (ssize_t)n ? 0 : -1;
+}
+
+static double pct(double p)
+{
+	uint64_t want = (uint64_t)(p * (double)lat_n), seen = 0;
+	for (size_t i = 0; i < LAT_BUCKETS; i++) {
+		seen += lat_hist[i];
+		if (seen > want)
+			return (double)i * 0.01;
+	}
+	return (double)LAT_BUCKETS * 0.01;
+}
+
+int main(int argc, char **argv)
+{
+	const char *host = "127.0.0.1", *dump = NULL;
+	int port = 0, nconn = 256, secs = 10, warm = 1, opt;
+	unsigned base = 0x1000, naccts = 256;
+
+	while ((opt = getopt(argc, argv, "h:p:c:d:w:a:n:r:l:x:")) != -1) {
+		switch (opt) {
+		case 'h': host = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case 'c': nconn = atoi(optarg); break;
+		case 'd': secs = atoi(optarg); break;
+		case 'w': warm = atoi(optarg); break;
+		case 'a': base = (unsigned)strtoul(optarg, NULL, 16); break;
+		case 'n': naccts = (unsigned)atoi(optarg); break;
+		case 'r': opt_r = optarg; break;
+		case 'l': opt_l = optarg; break;
+		case 'x': dump = optarg; break;
+		default:
+			fprintf(stderr, "usage: dc09load -p PORT [-h HOST] [-c CONNS] [-d SECS] "
+					"[-w WARMUP] [-a BASE_HEX] [-n ACCOUNTS] [-r R] [-l L] [-x FILE]\n");
+			return 2;
+		}
+	}
+	if (port <= 0 || nconn <= 0 || secs <= 0 || naccts == 0) {
+		fprintf(stderr, "dc09load: -p PORT required\n");
+		return 2;
+	}
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		fprintf(stderr, "dc09load: bad host %s\n", host);
+		return 2;
+	}
+	if (dump) {
+		FILE *f = fopen(dump, "w");
+		for (int i = 0; f && i < nconn && i < 16; i++) {
+			char fr[300];
+			size_t n = make_frame(fr, sizeof fr, base + (unsigned)i % naccts, 0);
+			for (size_t j = 0; j < n; j++)
+				fprintf(f, "%02x", (unsigned char)fr[j]);
+			fputc('\n', f);
+		}
+		if (f)
+			fclose(f);
+	}
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct conn *cs = calloc((size_t)nconn, sizeof *cs);
+	for (int i = 0; i < nconn; i++) {
+		cs[i].acct = base + (unsigned)i % naccts;
+		cs[i].fd = conn_open(&sa);
+		if (cs[i].fd < 0) {
+			fprintf(stderr, "dc09load: connect %d: %s\n", i, strerror(errno));
+			return 1;
+		}
+		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &cs[i]};
+		epoll_ctl(ep, EPOLL_CTL_ADD, cs[i].fd, &ev);
+	}
+	for (int i = 0; i < nconn; i++)
+		conn_send(&cs[i]);
+	int64_t t0 = now_ns(), measure_from = t0 + (int64_t)warm * 1000000000LL;
+	int64_t end = measure_from + (int64_t)secs * 1000000000LL;
+	uint64_t measured = 0, dead = 0;
+	struct epoll_event evs[512];
+	while (now_ns() < end && dead < (uint64_t)nconn) {
+		int n = epoll_wait(ep, evs, 512, 100);
+		int64_t t = now_ns();
+		for (int i = 0; i < n; i++) {
+			struct conn *c = evs[i].data.ptr;
+			ssize_t r = recv(c->fd, c->in + c->inlen, sizeof c->in - c->inlen - 1, 0);
+			if (r <= 0) {
+				if (r < 0 && (errno == EAGAIN || errno == EINTR))
+					continue;
+				epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+				dead++;
+				continue;
+			}
+			c->inlen += (size_t)r;
+			char *cr;
+			while ((cr = memchr(c->in, '\r', c->inlen)) != NULL) {
+				size_t flen = (size_t)(cr - c->in) + 1;
+				c->in[flen - 1] = 0;
+				int is_ack = strstr(c->in, "\"ACK\"") != NULL;
+				int is_nak = strstr(c->in, "\"NAK\"") != NULL;
+				memmove(c->in, c->in + flen, c->inlen - flen);
+				c->inlen -= flen;
+				if (t >= measure_from) {
+					measured++;
+					if (is_ack)
+						acks++;
+					else if (is_nak)
+						naks++;
+					else
+						others++;
+					int64_t us10 = (t - c->sent_ns) / 10000;
+					lat_hist[us10 < LAT_BUCKETS ? us10 : LAT_BUCKETS - 1]++;
+					lat_n++;
+				}
+				c->k++;
+				if (conn_send(c) != 0) {
+					epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+					dead++;
+				}
+			}
+		}
+	}
+	double el = (double)(now_ns() - measure_from) / 1e9;
+	uint64_t total_sent = 0;
+	for (int i = 0; i < nconn; i++) {
+		total_sent += cs[i].k;
+		close(cs[i].fd);
+	}
+	printf("events_per_s=%.0f acks=%llu naks=%llu other=%llu p50_ms=%.2f p99_ms=%.2f "
+	       "p999_ms=%.2f conns=%d secs=%.1f dead=%llu replies_total=%llu\n",
+	       (double)measured / el, (unsigned long long)acks, (unsigned long long)naks,
+	       (unsigned long long)others, pct(0.50), pct(0.99), pct(0.999), nconn, el,
+	       (unsigned long long)dead, (unsigned long long)total_sent);
+	free(cs);
+	close(ep);
+	return 0;
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Register benchmarks, appended to bench/RESULTS.md:
+#  1. bulk import rate: `pccc import houses` of a generated CSV (parse,
+#     check every row, one transaction) in rows/s — target >= 100,000;
+#  2. text search latency: a generated city (`pccc generate`), then
+#     GET /api/v1/houses?q=... over HTTP as the city fire police (whole
+#     province in scope), p50/p95 of REGISTER_QUERIES requests — target
+#     p95 < 50 ms at Hà Nội scale.
+# Default scale is small enough for a normal `make bench` (200k houses);
+# REGISTER_FULL=1 builds Hà Nội at full scale (2.5 M houses, 8.8 M
+# residents, 160 k facilities) and takes much longer. 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${REGISTER_FULL:-0}" = 1 ]; then
+	H=2500000 F=160000 R=8800000 I=250000 IMP=2500000 scale="full (Hà Nội)"
+else
+	H=${REGISTER_HOUSES:-200000} F=$((H / 16)) R=$((H * 7 / 2)) I=$((H / 10)) IMP=${REGISTER_IMPORT_ROWS:-200000}
+	scale="reduced"
+fi
+Q=${REGISTER_QUERIES:-300}
+tmp=$(mktemp -d)
+cleanup() { kill "${pccc_pid:-}" 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+# 1. import rate
+build/pccc generate --csv "$tmp/houses.csv" --houses "$IMP" --data "$tmp/gen" >/dev/null
+mkdir -p "$tmp/imp"
+imp_out=$(build/pccc import houses "$tmp/houses.csv" --data "$tmp/imp" 2>&1 | tail -1)
+imp_rate=$(echo "$imp_out" | sed -n 's/.*, \([0-9]*\) dòng\/s.*/\1/p')
+echo "import: $imp_out"
+
+# 2. search latency on a generated city
+gen_out=$(build/pccc generate --houses "$H" --facilities "$F" --residents "$R" --inspections "$I" \
+	--data "$tmp/city" 2>&1 | tail -1)
+echo "generate: $gen_out"
+build/pccc user add --username bench.pc07 --role city_fire_police --unit 01 \
+	--password 'Bench@2025pccc' --data "$tmp/city" >/dev/null
+port=$(/usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+build/pccc serve --data "$tmp/city" --http "127.0.0.1:$port" --alarm 127.0.0.1:0 2>"$tmp/log" &
+pccc_pid=$!
+for i in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+lat=$(/usr/bin/python3 - "$port" "$Q" <<'PY'
+import json, sys, time, random, urllib.request, urllib.parse, urllib.error
+port, n = int(sys.argv[1]), int(sys.argv[2])
+base = "http://127.0.0.1:%d" % port
+req = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
+    data=json.dumps({"username": "bench.pc07", "password": "Bench@2025pccc"}).encode(),
+    headers={"Content-Type": "application/json"})
+tok = json.load(urllib.request.urlopen(req))["token"]
+# accounts made on the command line must change their password first
+try:
+    urllib.request.urlopen(urllib.request.Request(base + "/api/v1/auth/password", method="POST",
+        data=json.dumps({"current_password": "Bench@2025pccc",
+                         "new_password": "Bench@2025pccc-2"}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer " + tok}))
+    req = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
+        data=json.dumps({"username": "bench.pc07", "password": "Bench@2025pccc-2"}).encode(),
+        headers={"Content-Type": "application/json"})
+    tok = json.load(urllib.request.urlopen(req))["token"]
+except urllib.error.HTTPError:
+    pass
+words = ["nguyen trai", "ngo 12", "kim ma", "giai phong", "tam trinh 105", "lang",
+         "phuong khuong dinh", "quan dong da", "hoang quoc viet ngo 3", "van cao",
+         "ba dinh", "cau giay", "lac long quan 27", "xa dan", "thanh xuan"]
+rnd = random.Random(7)
+times = []
+for i in range(n):
+    q = urllib.parse.quote(rnd.choice(words))
+    r = urllib.request.Request(base + "/api/v1/houses?limit=50&q=" + q,
+                               headers={"Authorization": "Bearer " + tok})
+    t = time.perf_counter()
+    urllib.request.urlopen(r).read()
+    times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print("%.1f %.1f" % (times[len(times) // 2], times[int(len(times) * 0.95) - 1]))
+PY
+)
+p50=${lat% *}; p95=${lat#* }
+echo "search: p50 ${p50} ms, p95 ${p95} ms over $Q queries"
+
+date=$(date -u +%Y-%m-%dT%H:%MZ)
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d" " -f1 /proc/loadavg)"
+echo "| $date | $machine | bench/register.sh ($scale) | bulk import of $IMP houses (CSV, checked, one transaction) | ${imp_rate} rows/s | — | target ≥ 100000 rows/s |" >>bench/RESULTS.md
+echo "| $date | $machine | bench/register.sh ($scale) | address search GET /api/v1/houses?q= (city scope, $H houses, $R residents, $F facilities) | p50 ${p50} ms, p95 ${p95} ms | — | target p95 < 50 ms (at full scale) |" >>bench/RESULTS.md

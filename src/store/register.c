@@ -1,0 +1,2122 @@
+/* The register's store (see register.h): houses, residents, facilities,
+ * inspections and enforcement, written once with the statement layer.
+ *
+ * Scope: single records are read with their commune and province and
+ * checked with scope_allows_house / scope_allows_facility (a miss is
+ * STORE_NOT_FOUND); lists add "unit IN (SELECT value FROM json_each($n))"
+ * from store_scope_units_json, or the caller's own house/facility id.
+ *
+ * Addresses: address_folded = fold_text(address line + the commune's 2025
+ * name + the names of the legacy communes and districts it came from),
+ * cached per commune. On SQLite an FTS5 external-content index over it
+ * (keyed by houses.serial) is created on first use with its triggers;
+ * other backends search with LIKE per word.
+ *
+ * IDs: houses get houseid_make(serial) with serials from register_seq;
+ * facilities "CS" + 7 digits; other records integer ids from register_seq.
+ * Writes run in one transaction each; imports in one for all rows (or in
+ * the caller's bulk transaction, see store_register_begin_bulk). */
+#include "store/register.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/pii.h"
+#include "auth/roles.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/fold.h"
+#include "core/log.h"
+#include "register/compliance.h"
+#include "register/facility.h"
+#include "register/house.h"
+#include "register/houseid.h"
+#include "store/db.h"
+#include "store/scope.h"
+
+static _Thread_local int in_bulk;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+struct qb {
+	struct buf sql;
+	struct {
+		int is_int;
+		long long i;
+		const char *s;
+	} a[48];
+	int n;
+};
+
+static void qb_text(struct qb *q, const char *s)
+{
+	q->a[q->n].is_int = 0;
+	q->a[q->n].s = s;
+	q->n++;
+	buf_printf(&q->sql, "$%d", q->n);
+}
+
+static void qb_int(struct qb *q, long long v)
+{
+	q->a[q->n].is_int = 1;
+	q->a[q->n].i = v;
+	q->n++;
+	buf_printf(&q->sql, "$%d", q->n);
+}
+
+static struct db_stmt *qb_prepare(struct store *st, struct qb *q)
+{
+	struct db_stmt *s = db_prepare(st, buf_str(&q->sql));
+	if (!s)
+		return NULL;
+	for (int i = 0; i < q->n; i++) {
+		if (q->a[i].is_int)
+			db_bind_int(s, i + 1, q->a[i].i);
+		else
+			db_bind_text(s, i + 1, q->a[i].s);
+	}
+	return s;
+}
+
+static int tx_begin(struct store *st)
+{
+	return in_bulk ? STORE_OK : db_begin_write(st);
+}
+
+static int tx_end(struct store *st, int rc)
+{
+	if (in_bulk)
+		return rc;
+	if (rc == STORE_OK)
+		return db_commit(st);
+	db_rollback(st);
+	return rc;
+}
+
+static int register_sqlite_extras(struct store *st);
+
+/* SQLite: a large page cache while a bulk write runs (houses are keyed by
+ * scrambled IDs, so their inserts touch pages all over the B-trees), the
+ * default again after. Only this thread's connection. */
+static void bulk_cache(struct store *st, int on)
+{
+	if (in_bulk || strcmp(db_backend(st), "sqlite") != 0)
+		return;
+	db_exec(st, on ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -2000");
+}
+
+int store_register_begin_bulk(struct store *st)
+{
+	bulk_cache(st, 1);
+	int rc = register_sqlite_extras(st);
+	if (rc == STORE_OK)
+		rc = db_begin_write(st);
+	if (rc == STORE_OK)
+		in_bulk = 1;
+	return rc;
+}
+
+int store_register_end_bulk(struct store *st, int ok)
+{
+	int rc = STORE_OK;
+	in_bulk = 0;
+	if (ok)
+		rc = db_commit(st);
+	else
+		db_rollback(st);
+	bulk_cache(st, 0);
+	return rc;
+}
+
+int store_register_count(struct store *st, const char *table, long long *n)
+{
+	const char *sql = strcmp(table, "houses") == 0	       ? "SELECT count(*) FROM houses"
+			  : strcmp(table, "facilities") == 0 ? "SELECT count(*) FROM facilities"
+							     : "SELECT count(*) FROM residents";
+	struct db_stmt *s = db_prepare(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	int rc = db_step(s);
+	*n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_finish(s);
+	return rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+/* Takes n values of counter name; *first is the first. In a transaction. */
+static int seq_take(struct store *st, const char *name, long long n, long long *first)
+{
+	struct db_stmt *s = db_prepare(st, "INSERT INTO register_seq (name, value) VALUES ($1, 0) "
+					   "ON CONFLICT (name) DO NOTHING");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, name);
+	int rc = db_step(s);
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	s = db_prepare(st, "UPDATE register_seq SET value = value + $2 WHERE name = $1 "
+			   "RETURNING value");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, name);
+	db_bind_int(s, 2, n);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*first = db_col_int(s, 0) - n + 1;
+	db_finish(s);
+	return rc == DB_ROW ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+}
+
+static const char *json_str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* ---- communes: province and folded search names (cached) ------------------ */
+
+struct unit_cache_entry {
+	const struct store *st;
+	char unit[8];
+	char province[4];
+	char *names;       /* folded names: 2025 + legacy commune + legacy district */
+	char *name;        /* the 2025 name, as written */
+};
+
+#define UNIT_CACHE 4096
+static struct unit_cache_entry unit_cache[UNIT_CACHE];
+static pthread_mutex_t unit_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned unit_hash(const char *u)
+{
+	unsigned h = 2166136261u;
+	for (; *u; u++)
+		h = (h ^ (unsigned char)*u) * 16777619u;
+	return h % UNIT_CACHE;
+}
+
+/* Province, folded search names and 2025 name of a commune. The strings
+ * are copied into the out buffers/heap. STORE_NOT_FOUND: not a 2025 commune. */
+static int unit_info(struct store *st, const char *unit, char province[4], char **names,
+		     char **name)
+{
+	unsigned h = unit_hash(unit);
+	pthread_mutex_lock(&unit_cache_lock);
+	struct unit_cache_entry *e = &unit_cache[h];
+	if (e->st == st && strcmp(e->unit, unit) == 0) {
+		memcpy(province, e->province, 4);
+		if (names)
+			*names = xstrdup(e->names);
+		if (name)
+			*name = xstrdup(e->name);
+		pthread_mutex_unlock(&unit_cache_lock);
+		return STORE_OK;
+	}
+	pthread_mutex_unlock(&unit_cache_lock);
+
+	struct db_stmt *s = db_prepare(st, "SELECT parent, name FROM units WHERE scheme = '2025' "
+					   "AND level = 'commune' AND code = $1");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, unit);
+	int rc = db_step(s);
+	if (rc != DB_ROW) {
+		db_finish(s);
+		return rc == DB_DONE ? STORE_NOT_FOUND : rc;
+	}
+	char prov[4] = "";
+	snprintf(prov, sizeof prov, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+	char *uname = xstrdup(db_col_text(s, 1));
+	db_finish(s);
+
+	struct buf b = {0};
+	fold_text(uname, strlen(uname), &b);
+	s = db_prepare(st, "SELECT l.name, d.name FROM unit_successors x "
+			   "JOIN units l ON l.scheme = 'legacy' AND l.code = x.legacy_code "
+			   "LEFT JOIN units d ON d.scheme = 'legacy' AND d.code = l.parent "
+			   "WHERE x.new_code = $1 ORDER BY l.code");
+	if (!s) {
+		buf_free(&b);
+		free(uname);
+		return STORE_ERROR;
+	}
+	db_bind_text(s, 1, unit);
+	while ((rc = db_step(s)) == DB_ROW) {
+		for (int c = 0; c < 2; c++) {
+			const char *n = db_col_text(s, c);
+			if (!n)
+				continue;
+			char *f = fold_dup(n);
+			if (!strstr(buf_str(&b), f)) {
+				buf_putc(&b, ' ');
+				buf_puts(&b, f);
+			}
+			free(f);
+		}
+	}
+	db_finish(s);
+	if (rc != DB_DONE) {
+		buf_free(&b);
+		free(uname);
+		return rc;
+	}
+	char *folded = buf_take(&b);
+	pthread_mutex_lock(&unit_cache_lock);
+	free(e->names);
+	free(e->name);
+	e->st = st;
+	snprintf(e->unit, sizeof e->unit, "%s", unit);
+	memcpy(e->province, prov, 4);
+	e->names = xstrdup(folded);
+	e->name = xstrdup(uname);
+	pthread_mutex_unlock(&unit_cache_lock);
+	memcpy(province, prov, 4);
+	if (names)
+		*names = folded;
+	else
+		free(folded);
+	if (name)
+		*name = uname;
+	else
+		free(uname);
+	return STORE_OK;
+}
+
+/* ---- SQLite extras: the FTS5 address index -------------------------------- */
+
+static const struct store *fts_ready_for;
+static pthread_mutex_t fts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int is_sqlite(struct store *st)
+{
+	return strcmp(db_backend(st), "sqlite") == 0;
+}
+
+/* Creates houses_fts and its triggers when missing (rebuilding it from
+ * the houses already there). Idempotent; cheap after the first call. */
+static int register_sqlite_extras(struct store *st)
+{
+	if (!is_sqlite(st))
+		return STORE_OK;
+	pthread_mutex_lock(&fts_lock);
+	if (fts_ready_for == st) {
+		pthread_mutex_unlock(&fts_lock);
+		return STORE_OK;
+	}
+	int rc = STORE_OK;
+	struct db_stmt *s = db_prepare(st, "SELECT 1 FROM sqlite_master WHERE name = 'houses_fts'");
+	if (!s) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	int exists = db_step(s) == DB_ROW;
+	db_finish(s);
+	if (!exists) {
+		rc = db_exec(st,
+			     "BEGIN IMMEDIATE;"
+			     "CREATE VIRTUAL TABLE IF NOT EXISTS houses_fts USING fts5("
+			     " address_folded, content='houses', content_rowid='serial',"
+			     " tokenize='unicode61 remove_diacritics 0');"
+			     "CREATE TRIGGER IF NOT EXISTS houses_fts_ai AFTER INSERT ON houses BEGIN"
+			     " INSERT INTO houses_fts (rowid, address_folded)"
+			     " VALUES (new.serial, new.address_folded); END;"
+			     "CREATE TRIGGER IF NOT EXISTS houses_fts_ad AFTER DELETE ON houses BEGIN"
+			     " INSERT INTO houses_fts (houses_fts, rowid, address_folded)"
+			     " VALUES ('delete', old.serial, old.address_folded); END;"
+			     "CREATE TRIGGER IF NOT EXISTS houses_fts_au AFTER UPDATE OF"
+			     " address_folded ON houses BEGIN"
+			     " INSERT INTO houses_fts (houses_fts, rowid, address_folded)"
+			     " VALUES ('delete', old.serial, old.address_folded);"
+			     " INSERT INTO houses_fts (rowid, address_folded)"
+			     " VALUES (new.serial, new.address_folded); END;"
+			     "INSERT INTO houses_fts (houses_fts) VALUES ('rebuild');"
+			     "COMMIT;");
+		if (rc != STORE_OK)
+			db_rollback(st);
+	}
+out:
+	if (rc == STORE_OK)
+		fts_ready_for = st;
+	pthread_mutex_unlock(&fts_lock);
+	return rc;
+}
+
+/* ---- rows → JSON ------------------------------------------------------------ */
+
+enum colk { CK_TEXT, CK_INT, CK_REAL, CK_BOOL, CK_JSON, CK_TIME, CK_HIDE };
+
+static const struct {
+	const char *name;
+	enum colk k;
+} extra_cols[] = {
+	{"serial", CK_HIDE},       {"address_folded", CK_HIDE}, {"name_folded", CK_HIDE},
+	{"cccd_enc", CK_HIDE},     {"cccd_bidx", CK_HIDE},      {"phone_enc", CK_HIDE},
+	{"phone_bidx", CK_HIDE},   {"created_at", CK_TIME},     {"updated_at", CK_TIME},
+	{"failing_items", CK_JSON}, {"results", CK_JSON},       {"paid", CK_BOOL},
+	{"amount", CK_INT},        {"deaths", CK_INT},          {"injuries", CK_INT},
+	{"damage_vnd", CK_INT},    {"inspection_id", CK_INT},   {"household_id", CK_INT},
+	{"birth_year", CK_INT},    {"lat", CK_REAL},            {"lon", CK_REAL},
+};
+
+static enum colk col_kind(const char *name, const struct rec_field *defs, int int_id)
+{
+	if (int_id && strcmp(name, "id") == 0)
+		return CK_INT;
+	for (size_t i = 0; i < sizeof extra_cols / sizeof extra_cols[0]; i++)
+		if (strcmp(extra_cols[i].name, name) == 0)
+			return extra_cols[i].k;
+	const struct rec_field *f = defs ? rec_find(defs, name) : NULL;
+	if (!f)
+		return CK_TEXT;
+	switch (f->kind) {
+	case REC_INT:
+		return CK_INT;
+	case REC_REAL:
+		return CK_REAL;
+	case REC_BOOL:
+		return CK_BOOL;
+	case REC_PHONES:
+	case REC_LIST:
+	case REC_DOC:
+		return CK_JSON;
+	default:
+		return CK_TEXT;
+	}
+}
+
+static json_t *row_json(struct db_stmt *s, const struct rec_field *defs, int int_id)
+{
+	json_t *o = json_object();
+	int n = db_col_count(s);
+	for (int i = 0; i < n; i++) {
+		const char *name = db_col_name(s, i);
+		enum colk k = col_kind(name, defs, int_id);
+		json_t *v;
+		if (k == CK_HIDE)
+			continue;
+		if (db_col_is_null(s, i)) {
+			v = json_null();
+		} else {
+			switch (k) {
+			case CK_INT:
+				v = json_integer(db_col_int(s, i));
+				break;
+			case CK_REAL:
+				v = json_real(db_col_double(s, i));
+				break;
+			case CK_BOOL:
+				v = json_boolean(db_col_int(s, i) != 0);
+				break;
+			case CK_JSON:
+				v = json_loads(db_col_text(s, i), JSON_DECODE_ANY, NULL);
+				if (!v)
+					v = json_null();
+				break;
+			case CK_TIME: {
+				char iso[40];
+				clock_format_iso(db_col_int(s, i) * 1000, iso, sizeof iso);
+				v = json_string(iso);
+				break;
+			}
+			default:
+				v = json_string(db_col_text(s, i));
+				if (!v)
+					v = json_null();
+			}
+		}
+		json_object_set_new(o, name, v);
+	}
+	return o;
+}
+
+/* Labels the API adds to a house or facility. */
+static void decorate(json_t *o, int house)
+{
+	enum compliance_status cs;
+	const char *c = json_str(o, "compliance");
+	if (c && compliance_status_parse(c, &cs) == 0)
+		json_object_set_new(o, "compliance_vi", json_string(compliance_status_vi(cs)));
+	if (house) {
+		char disp[HOUSEID_MAX];
+		const char *id = json_str(o, "id");
+		if (id && houseid_format_display(id, disp) == HOUSEID_OK)
+			json_object_set_new(o, "id_display", json_string(disp));
+		const char *t = json_str(o, "house_type");
+		const char *vi = t ? house_type_vi(t) : NULL;
+		if (vi)
+			json_object_set_new(o, "house_type_vi", json_string(vi));
+	} else {
+		const char *vi = facility_category_vi(json_str(o, "category"));
+		if (vi)
+			json_object_set_new(o, "category_vi", json_string(vi));
+	}
+}
+
+/* Binds a JSON value as field f's column. */
+static void bind_field(struct db_stmt *s, int idx, const struct rec_field *f, json_t *v)
+{
+	if (!v || json_is_null(v)) {
+		db_bind_null(s, idx);
+		return;
+	}
+	switch (f->kind) {
+	case REC_BOOL:
+		db_bind_int(s, idx, json_is_true(v));
+		break;
+	case REC_INT:
+		db_bind_int(s, idx, json_integer_value(v));
+		break;
+	case REC_REAL:
+		db_bind_double(s, idx, json_number_value(v));
+		break;
+	case REC_PHONES:
+	case REC_LIST:
+	case REC_DOC: {
+		char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		db_bind_text(s, idx, t);
+		free(t);
+		break;
+	}
+	default:
+		db_bind_text(s, idx, json_string_value(v));
+	}
+}
+
+/* ---- scope ----------------------------------------------------------------- */
+
+static int scope_units(struct store *st, const struct scope *sc, char **units)
+{
+	*units = NULL;
+	if (!sc)
+		return STORE_OK;
+	return store_scope_units_json(st, sc, units) == 0 ? STORE_OK : STORE_ERROR;
+}
+
+/* " AND (col IN (SELECT value FROM json_each($u)) OR idcol = $own)". */
+static void qb_scope(struct qb *q, const struct scope *sc, const char *units, const char *unit_col,
+		     const char *id_col, const char *own)
+{
+	if (!sc || !units)
+		return;
+	buf_printf(&q->sql, " AND (%s IN (SELECT value FROM json_each(", unit_col);
+	qb_text(q, units);
+	buf_puts(&q->sql, "))");
+	if (own && id_col) {
+		buf_printf(&q->sql, " OR %s = ", id_col);
+		qb_text(q, own);
+	}
+	buf_puts(&q->sql, ")");
+}
+
+static int unit_in_scope(struct store *st, const struct scope *sc, const char *unit,
+			 const char *province)
+{
+	(void)st;
+	if (!sc)
+		return 1;
+	return scope_allows_unit(sc, unit, province);
+}
+
+/* ---- houses ---------------------------------------------------------------- */
+
+static char *house_insert_sql, *house_update_sql;
+static pthread_once_t house_sql_once = PTHREAD_ONCE_INIT;
+
+static void house_sql_init(void)
+{
+	struct buf a = {0}, b = {0}, u = {0};
+	int n = 6;
+	buf_puts(&a, "INSERT INTO houses (id, serial, province, address_folded, created_at, "
+		     "updated_at");
+	buf_puts(&b, "VALUES ($1, $2, $3, $4, $5, $6");
+	buf_puts(&u, "UPDATE houses SET province = $2, address_folded = $3, updated_at = $4");
+	int un = 4;
+	for (const struct rec_field *f = house_fields; f->key; f++) {
+		buf_printf(&a, ", %s", f->key);
+		buf_printf(&b, ", $%d", ++n);
+		buf_printf(&u, ", %s = $%d", f->key, ++un);
+	}
+	buf_puts(&a, ") ");
+	buf_puts(&b, ")");
+	buf_puts(&a, buf_str(&b));
+	buf_puts(&u, " WHERE id = $1");
+	house_insert_sql = buf_take(&a);
+	house_update_sql = buf_take(&u);
+	buf_free(&b);
+}
+
+/* Sets address_text (composed when absent) and returns the folded search
+ * text (heap). */
+static char *house_address(json_t *h, const char *unit_name, const char *names)
+{
+	if (!json_is_string(json_object_get(h, "address_text"))) {
+		char *line = house_address_line(json_str(h, "house_number"), json_str(h, "alley"),
+						json_str(h, "street"), unit_name);
+		json_object_set_new(h, "address_text", json_string(line));
+		free(line);
+	}
+	struct buf b = {0};
+	const char *addr = json_str(h, "address_text");
+	fold_text(addr, strlen(addr), &b);
+	const char *extra[] = {json_str(h, "alley"), json_str(h, "street"),
+			       json_str(h, "house_number")};
+	for (int i = 0; i < 3; i++) {
+		if (!extra[i])
+			continue;
+		char *f = fold_dup(extra[i]);
+		if (*f && !strstr(buf_str(&b), f)) {
+			buf_putc(&b, ' ');
+			buf_puts(&b, f);
+		}
+		free(f);
+	}
+	buf_putc(&b, ' ');
+	buf_puts(&b, names);
+	return buf_take(&b);
+}
+
+/* Inserts one checked house; id_in optional. In a transaction. *id_out
+ * receives the canonical ID. err (may be NULL) gets a message. */
+static int house_insert(struct store *st, const struct scope *sc, const char *units_unused,
+			json_t *h, long long serial, char id_out[HOUSEID_MAX], const char **why)
+{
+	char province[4], id[HOUSEID_MAX];
+	char *names = NULL, *uname = NULL, *folded = NULL;
+	const char *unit = json_str(h, "unit");
+	const char *given = json_str(h, "id");
+	uint64_t ser;
+	int rc;
+
+	(void)units_unused;
+	pthread_once(&house_sql_once, house_sql_init);
+	rc = unit_info(st, unit, province, &names, &uname);
+	if (rc == STORE_NOT_FOUND) {
+		*why = "Mã xã/phường không tồn tại trong danh mục 2025 / not a 2025 commune code";
+		return STORE_INVALID;
+	}
+	if (rc != STORE_OK)
+		return rc;
+	if (!unit_in_scope(st, sc, unit, province)) {
+		*why = "Xã/phường ngoài phạm vi quản lý của bạn / commune outside your scope";
+		rc = STORE_FORBIDDEN;
+		goto done;
+	}
+	if (given) {
+		if (houseid_normalize(given, id) != HOUSEID_OK || houseid_serial(id, &ser) != 0) {
+			*why = "Mã định danh nhà không hợp lệ / invalid house ID";
+			rc = STORE_INVALID;
+			goto done;
+		}
+	} else {
+		ser = (uint64_t)serial;
+		if (houseid_make(ser, id) != 0) {
+			rc = STORE_ERROR;
+			goto done;
+		}
+	}
+	json_object_del(h, "id");
+	folded = house_address(h, uname, names);
+	struct db_stmt *s = db_prepare(st, house_insert_sql);
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	int64_t now = clock_now_s();
+	db_bind_text(s, 1, id);
+	db_bind_int(s, 2, (int64_t)ser);
+	db_bind_text(s, 3, province);
+	db_bind_text(s, 4, folded);
+	db_bind_int(s, 5, now);
+	db_bind_int(s, 6, now);
+	int n = 6;
+	for (const struct rec_field *f = house_fields; f->key; f++)
+		bind_field(s, ++n, f, json_object_get(h, f->key));
+	rc = db_step(s);
+	db_finish(s);
+	if (rc == DB_DONE) {
+		rc = STORE_OK;
+		memcpy(id_out, id, HOUSEID_MAX);
+	} else if (rc == STORE_CONFLICT) {
+		*why = "Mã định danh nhà đã tồn tại / house ID already registered";
+	} else if (rc == DB_ROW) {
+		rc = STORE_ERROR;
+	}
+done:
+	free(names);
+	free(uname);
+	free(folded);
+	return rc;
+}
+
+#define HOUSE_SELECT "SELECT * FROM houses h"
+
+static int house_fetch(struct store *st, const char *id, json_t **out)
+{
+	struct db_stmt *s = db_prepare(st, HOUSE_SELECT " WHERE id = $1");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, id);
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		*out = row_json(s, house_fields, 0);
+	db_finish(s);
+	if (rc == DB_ROW) {
+		decorate(*out, 1);
+		return STORE_OK;
+	}
+	return rc == DB_DONE ? STORE_NOT_FOUND : rc;
+}
+
+static int house_visible(const struct scope *sc, json_t *h)
+{
+	if (!sc)
+		return 1;
+	return scope_allows_house(sc, json_str(h, "id"), json_str(h, "unit"), json_str(h, "province"));
+}
+
+int store_house_get(struct store *st, const struct scope *sc, const char *id, json_t **out)
+{
+	json_t *h = NULL;
+	*out = NULL;
+	int rc = house_fetch(st, id, &h);
+	if (rc != STORE_OK)
+		return rc;
+	if (!house_visible(sc, h)) {
+		json_decref(h);
+		return STORE_NOT_FOUND;
+	}
+	*out = h;
+	return STORE_OK;
+}
+
+int store_house_create(struct store *st, const struct scope *sc, json_t *body, json_t **out)
+{
+	char id[HOUSEID_MAX];
+	const char *why = NULL;
+	long long serial = 0;
+	json_t *h = json_deep_copy(body);
+	*out = NULL;
+	if (register_sqlite_extras(st) != STORE_OK) {
+		json_decref(h);
+		return STORE_ERROR;
+	}
+	int rc = tx_begin(st);
+	if (rc != STORE_OK) {
+		json_decref(h);
+		return rc;
+	}
+	if (!json_object_get(h, "id"))
+		rc = seq_take(st, "house", 1, &serial);
+	if (rc == STORE_OK)
+		rc = house_insert(st, sc, NULL, h, serial, id, &why);
+	rc = tx_end(st, rc);
+	json_decref(h);
+	if (rc != STORE_OK)
+		return rc;
+	return house_fetch(st, id, out);
+}
+
+int store_house_update(struct store *st, const struct scope *sc, const char *id, json_t *merged,
+		       json_t **out)
+{
+	json_t *cur = NULL, *h = NULL;
+	char province[4];
+	char *names = NULL, *uname = NULL, *folded = NULL;
+	int rc;
+
+	*out = NULL;
+	pthread_once(&house_sql_once, house_sql_init);
+	if ((rc = register_sqlite_extras(st)) != STORE_OK)
+		return rc;
+	if ((rc = tx_begin(st)) != STORE_OK)
+		return rc;
+	rc = store_house_get(st, sc, id, &cur);
+	if (rc != STORE_OK)
+		goto done;
+	h = json_deep_copy(merged);
+	rc = unit_info(st, json_str(h, "unit"), province, &names, &uname);
+	if (rc == STORE_NOT_FOUND)
+		rc = STORE_INVALID;
+	if (rc != STORE_OK)
+		goto done;
+	if (!unit_in_scope(st, sc, json_str(h, "unit"), province) &&
+	    strcmp(json_str(h, "unit"), json_str(cur, "unit")) != 0) {
+		rc = STORE_FORBIDDEN;
+		goto done;
+	}
+	folded = house_address(h, uname, names);
+	struct db_stmt *s = db_prepare(st, house_update_sql);
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, province);
+	db_bind_text(s, 3, folded);
+	db_bind_int(s, 4, clock_now_s());
+	int n = 4;
+	for (const struct rec_field *f = house_fields; f->key; f++)
+		bind_field(s, ++n, f, json_object_get(h, f->key));
+	rc = db_step(s);
+	db_finish(s);
+	rc = rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+done:
+	rc = tx_end(st, rc);
+	json_decref(cur);
+	json_decref(h);
+	free(names);
+	free(uname);
+	free(folded);
+	if (rc != STORE_OK)
+		return rc;
+	return house_fetch(st, id, out);
+}
+
+int store_house_set_state(struct store *st, const struct scope *sc, const char *id,
+			  const char *from, const char *state, const char *reason, const char *by,
+			  json_t **out)
+{
+	json_t *cur = NULL;
+	int rc = store_house_get(st, sc, id, &cur);
+	*out = NULL;
+	if (rc != STORE_OK)
+		return rc;
+	json_decref(cur);
+	struct db_stmt *s = db_prepare(
+	    st, "UPDATE houses SET declared_state = $3, return_reason = $4, "
+		"declared_by = CASE WHEN $3 = 'declared' THEN $5 ELSE declared_by END, "
+		"updated_at = $6 WHERE id = $1 AND declared_state = $2");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, from);
+	db_bind_text(s, 3, state);
+	db_bind_text(s, 4, reason);
+	db_bind_text(s, 5, by);
+	db_bind_int(s, 6, clock_now_s());
+	rc = db_step(s);
+	db_finish(s);
+	if (rc < 0)
+		return rc;
+	if (db_changes(st) != 1)
+		return STORE_CONFLICT;
+	return house_fetch(st, id, out);
+}
+
+static void import_fail(json_t *report, json_t *row, const char *column, const char *why)
+{
+	/* the report of a failed all-or-nothing import holds only the error */
+	if (json_array_size(report) && json_is_string(json_array_get(report, 0)))
+		json_array_clear(report);
+	json_t *e = json_object();
+	json_t *rn = json_object_get(row, "_row");
+	json_object_set_new(e, "row", rn ? json_incref(rn) : json_null());
+	json_object_set_new(e, "column", column ? json_string(column) : json_null());
+	json_object_set_new(e, "message", json_string(why ? why : "Lỗi ghi dữ liệu / write error"));
+	json_array_append_new(report, e);
+}
+
+int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, json_t *ids)
+{
+	size_t n = json_array_size(rows), need = 0, i;
+	long long serial = 0;
+	json_t *row;
+	int rc;
+
+	if ((rc = register_sqlite_extras(st)) != STORE_OK)
+		return rc;
+	json_array_foreach(rows, i, row)
+		need += json_object_get(row, "id") == NULL;
+	bulk_cache(st, 1);
+	if ((rc = tx_begin(st)) != STORE_OK) {
+		bulk_cache(st, 0);
+		return rc;
+	}
+	if (need)
+		rc = seq_take(st, "house", (long long)need, &serial);
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		json_t *h = json_array_get(rows, i);
+		json_t *rn = json_incref(json_object_get(h, "_row"));
+		char id[HOUSEID_MAX];
+		const char *why = NULL;
+		int given = json_object_get(h, "id") != NULL;
+		json_object_del(h, "_row");
+		rc = house_insert(st, sc, NULL, h, serial, id, &why);
+		if (!given)
+			serial++;
+		if (rn)
+			json_object_set_new(h, "_row", rn);
+		if (rc != STORE_OK) {
+			if (ids)
+				import_fail(ids, h, rc == STORE_CONFLICT ? "id" : "unit", why);
+			break;
+		}
+		if (ids)
+			json_array_append_new(ids, json_string(id));
+	}
+	rc = tx_end(st, rc);
+	bulk_cache(st, 0);
+	return rc;
+}
+
+int store_house_list(struct store *st, const struct scope *sc, const struct house_query *q,
+		     json_t **items, char **next)
+{
+	struct qb b = {0};
+	char *units = NULL, *folded = NULL, *match = NULL;
+	char today[11];
+	const char *sort = q->sort ? q->sort : "id";
+	char sortc = sort[0] == 'a' ? 'a' : sort[0] == 'u' ? 'u' : 'i';
+	char *likes[8] = {0}, *fi = NULL;
+	int nlikes = 0, rc;
+	json_t *arr = NULL;
+
+	*items = NULL;
+	*next = NULL;
+	if (q->cursor && *q->cursor && (q->cursor[0] != sortc || strlen(q->cursor) < 2))
+		return STORE_INVALID;
+	if ((rc = register_sqlite_extras(st)) != STORE_OK)
+		return rc;
+	if ((rc = scope_units(st, sc, &units)) != STORE_OK)
+		return rc;
+	buf_puts(&b.sql, HOUSE_SELECT " WHERE 1 = 1");
+	qb_scope(&b, sc, units, "h.unit", "h.id", sc ? sc->own_house_id : NULL);
+	if (q->unit) {
+		buf_puts(&b.sql, " AND h.unit = ");
+		qb_text(&b, q->unit);
+	}
+	if (q->type) {
+		buf_puts(&b.sql, " AND h.house_type = ");
+		qb_text(&b, q->type);
+	}
+	if (q->compliance) {
+		buf_puts(&b.sql, " AND h.compliance = ");
+		qb_text(&b, q->compliance);
+	}
+	if (q->state) {
+		buf_puts(&b.sql, " AND h.declared_state = ");
+		qb_text(&b, q->state);
+	}
+	if (q->failing_item) {
+		fi = xasprintf("%%\"%s\"%%", q->failing_item);
+		buf_puts(&b.sql, " AND h.failing_items LIKE ");
+		qb_text(&b, fi);
+	}
+	if (q->overdue) {
+		rec_today(today);
+		buf_puts(&b.sql, " AND EXISTS (SELECT 1 FROM violations v WHERE v.target_kind = "
+				 "'house' AND v.target_id = h.id AND v.remediated_on IS NULL AND "
+				 "v.deadline < ");
+		qb_text(&b, today);
+		buf_puts(&b.sql, ")");
+	}
+	if (q->q) {
+		folded = fold_dup(q->q);
+		struct buf m = {0};
+		char *save = NULL;
+		for (char *w = strtok_r(folded, " ", &save); w && nlikes < 8;
+		     w = strtok_r(NULL, " ", &save)) {
+			if (is_sqlite(st)) {
+				buf_printf(&m, "%s\"%s\"*", m.len ? " " : "", w);
+				nlikes++;
+			} else {
+				likes[nlikes] = xasprintf("%%%s%%", w);
+				buf_puts(&b.sql, " AND h.address_folded LIKE ");
+				qb_text(&b, likes[nlikes++]);
+			}
+		}
+		if (is_sqlite(st) && m.len) {
+			match = buf_take(&m);
+			buf_puts(&b.sql, " AND h.serial IN (SELECT rowid FROM houses_fts WHERE "
+					 "houses_fts MATCH ");
+			qb_text(&b, match);
+			buf_puts(&b.sql, ")");
+		}
+		buf_free(&m);
+	}
+	const char *cid = q->cursor && *q->cursor ? q->cursor + 1 : NULL;
+	if (sortc == 'i') {
+		if (cid) {
+			buf_puts(&b.sql, " AND h.id > ");
+			qb_text(&b, cid);
+		}
+		buf_puts(&b.sql, " ORDER BY h.id");
+	} else if (sortc == 'a') {
+		if (cid) {
+			buf_puts(&b.sql, " AND (h.address_text, h.id) > ((SELECT address_text FROM "
+					 "houses WHERE id = ");
+			qb_text(&b, cid);
+			buf_puts(&b.sql, "), ");
+			qb_text(&b, cid);
+			buf_puts(&b.sql, ")");
+		}
+		buf_puts(&b.sql, " ORDER BY h.address_text, h.id");
+	} else {
+		if (cid) {
+			buf_puts(&b.sql, " AND (h.updated_at, h.id) < ((SELECT updated_at FROM "
+					 "houses WHERE id = ");
+			qb_text(&b, cid);
+			buf_puts(&b.sql, "), ");
+			qb_text(&b, cid);
+			buf_puts(&b.sql, ")");
+		}
+		buf_puts(&b.sql, " ORDER BY h.updated_at DESC, h.id DESC");
+	}
+	if (q->limit > 0) {
+		buf_puts(&b.sql, " LIMIT ");
+		qb_int(&b, q->limit + 1);
+	}
+	struct db_stmt *s = qb_prepare(st, &b);
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	arr = json_array();
+	int count = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (q->limit > 0 && count == q->limit) {
+			const char *last = json_str(json_array_get(arr, (size_t)count - 1), "id");
+			*next = xasprintf("%c%s", sortc, last);
+			break;
+		}
+		json_t *h = row_json(s, house_fields, 0);
+		decorate(h, 1);
+		json_array_append_new(arr, h);
+		count++;
+	}
+	db_finish(s);
+	if (rc < 0)
+		goto done;
+	rc = STORE_OK;
+	*items = arr;
+	arr = NULL;
+done:
+	json_decref(arr);
+	buf_free(&b.sql);
+	free(units);
+	free(folded);
+	free(match);
+	free(fi);
+	for (int i = 0; i < nlikes; i++)
+		free(likes[i]);
+	return rc;
+}
+
+/* ---- residents ---------------------------------------------------------------- */
+
+struct hh_cache {
+	char house[HOUSEID_MAX];
+	char code[32];
+	long long id;
+};
+
+static int household_id(struct store *st, const char *house_id, const char *code,
+			struct hh_cache *cache, long long *out)
+{
+	if (cache && strcmp(cache->house, house_id) == 0 && strcmp(cache->code, code) == 0) {
+		*out = cache->id;
+		return STORE_OK;
+	}
+	struct db_stmt *s = db_prepare(st, "SELECT id FROM households WHERE house_id = $1 AND "
+					   "code = $2");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, house_id);
+	db_bind_text(s, 2, code);
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		*out = db_col_int(s, 0);
+	db_finish(s);
+	if (rc == DB_DONE) {
+		if ((rc = seq_take(st, "household", 1, out)) != STORE_OK)
+			return rc;
+		s = db_prepare(st, "INSERT INTO households (id, house_id, code, created_at) VALUES "
+				   "($1, $2, $3, $4)");
+		if (!s)
+			return STORE_ERROR;
+		db_bind_int(s, 1, *out);
+		db_bind_text(s, 2, house_id);
+		db_bind_text(s, 3, code);
+		db_bind_int(s, 4, clock_now_s());
+		rc = db_step(s);
+		db_finish(s);
+		if (rc != DB_DONE)
+			return rc < 0 ? rc : STORE_ERROR;
+	} else if (rc != DB_ROW) {
+		return rc;
+	}
+	if (cache) {
+		snprintf(cache->house, sizeof cache->house, "%s", house_id);
+		snprintf(cache->code, sizeof cache->code, "%s", code);
+		cache->id = *out;
+	}
+	return STORE_OK;
+}
+
+/* Upserts one resident (by CCCD). In a transaction. */
+static int resident_put(struct store *st, const struct pii_keys *k, const char *house_id,
+			json_t *in, struct hh_cache *cache, long long *rid)
+{
+	char cccd[PII_CCCD_BUF], bidx[PII_INDEX_BUF], mask[PII_MASK_BUF];
+	char pbidx[PII_INDEX_BUF], pmask[PII_MASK_BUF], phone[PII_PHONE_BUF];
+	char *cenc = NULL, *penc = NULL;
+	const char *ph = json_str(in, "phone");
+	const char *hh = json_str(in, "household");
+	long long hid, id;
+	int rc;
+
+	if (pii_cccd_normalize(json_str(in, "cccd"), cccd) != 0)
+		return STORE_INVALID;
+	if (ph && pii_phone_normalize(ph, phone) != 0)
+		return STORE_INVALID;
+	if ((rc = household_id(st, house_id, hh && *hh ? hh : "1", cache, &hid)) != STORE_OK)
+		return rc;
+	if ((rc = seq_take(st, "resident", 1, &id)) != STORE_OK)
+		return rc;
+	pii_blind_index(k, PII_KIND_CCCD, cccd, bidx);
+	pii_mask_cccd(cccd, mask);
+	if (pii_encrypt(k, cccd, &cenc) != 0)
+		return STORE_ERROR;
+	if (ph) {
+		pii_blind_index(k, PII_KIND_PHONE, phone, pbidx);
+		pii_mask_phone(phone, pmask);
+		if (pii_encrypt(k, phone, &penc) != 0) {
+			free(cenc);
+			return STORE_ERROR;
+		}
+	}
+	struct db_stmt *s = db_prepare(
+	    st, "INSERT INTO residents (id, household_id, house_id, name, role, cccd_enc, "
+		"cccd_bidx, cccd_mask, phone_enc, phone_bidx, phone_mask, birth_year, created_at) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+		"ON CONFLICT (cccd_bidx) DO UPDATE SET household_id = excluded.household_id, "
+		"house_id = excluded.house_id, name = excluded.name, role = excluded.role, "
+		"phone_enc = COALESCE(excluded.phone_enc, residents.phone_enc), "
+		"phone_bidx = COALESCE(excluded.phone_bidx, residents.phone_bidx), "
+		"phone_mask = COALESCE(excluded.phone_mask, residents.phone_mask), "
+		"birth_year = COALESCE(excluded.birth_year, residents.birth_year) "
+		"RETURNING id");
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	const char *role = json_str(in, "role");
+	json_t *by = json_object_get(in, "birth_year");
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, hid);
+	db_bind_text(s, 3, house_id);
+	db_bind_text(s, 4, json_str(in, "name"));
+	db_bind_text(s, 5, role ? role : "member");
+	db_bind_text(s, 6, cenc);
+	db_bind_text(s, 7, bidx);
+	db_bind_text(s, 8, mask);
+	db_bind_text(s, 9, penc);
+	db_bind_text(s, 10, ph ? pbidx : NULL);
+	db_bind_text(s, 11, ph ? pmask : NULL);
+	if (json_is_integer(by))
+		db_bind_int(s, 12, json_integer_value(by));
+	else
+		db_bind_null(s, 12);
+	db_bind_int(s, 13, clock_now_s());
+	rc = db_step(s);
+	if (rc == DB_ROW && rid)
+		*rid = db_col_int(s, 0);
+	db_finish(s);
+	rc = rc == DB_ROW ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+done:
+	free(cenc);
+	free(penc);
+	return rc;
+}
+
+#define RESIDENT_SELECT                                                                      \
+	"SELECT r.id, r.house_id, h.code AS household, r.name, r.role, r.cccd_mask, "        \
+	"r.phone_mask, r.birth_year FROM residents r JOIN households h ON h.id = "           \
+	"r.household_id"
+
+int store_resident_add(struct store *st, const struct scope *sc, const struct pii_keys *k,
+		       const char *house_id, json_t *in, json_t **out)
+{
+	json_t *h = NULL;
+	long long rid = 0;
+	*out = NULL;
+	int rc = tx_begin(st);
+	if (rc != STORE_OK)
+		return rc;
+	rc = store_house_get(st, sc, house_id, &h);
+	json_decref(h);
+	if (rc == STORE_OK)
+		rc = resident_put(st, k, house_id, in, NULL, &rid);
+	rc = tx_end(st, rc);
+	if (rc != STORE_OK)
+		return rc;
+	struct db_stmt *s = db_prepare(st, RESIDENT_SELECT " WHERE r.id = $1");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_int(s, 1, rid);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*out = row_json(s, NULL, 1);
+	db_finish(s);
+	return rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int store_resident_list(struct store *st, const struct scope *sc, const char *house_id,
+			json_t **items)
+{
+	json_t *h = NULL;
+	*items = NULL;
+	int rc = store_house_get(st, sc, house_id, &h);
+	json_decref(h);
+	if (rc != STORE_OK)
+		return rc;
+	struct db_stmt *s = db_prepare(st, RESIDENT_SELECT " WHERE r.house_id = $1 "
+						       "ORDER BY h.code, r.role, r.id");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, house_id);
+	json_t *arr = json_array();
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(arr, row_json(s, NULL, 1));
+	db_finish(s);
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return STORE_OK;
+}
+
+int store_residents_import(struct store *st, const struct scope *sc, const struct pii_keys *k,
+			   json_t *rows, json_t *rejected, size_t *imported)
+{
+	size_t i;
+	json_t *row;
+	struct hh_cache cache = {0};
+	char last_house[HOUSEID_MAX] = "";
+	int rc = tx_begin(st);
+
+	*imported = 0;
+	if (rc != STORE_OK)
+		return rc;
+	json_array_foreach(rows, i, row) {
+		char id[HOUSEID_MAX];
+		const char *hid = json_str(row, "house_id");
+		if (!hid || houseid_normalize(hid, id) != HOUSEID_OK) {
+			import_fail(rejected, row, "house_id",
+				    "Mã định danh nhà không hợp lệ / invalid house ID");
+			continue;
+		}
+		if (strcmp(id, last_house) != 0) {
+			struct db_stmt *s = db_prepare(st, "SELECT unit, province FROM houses "
+							   "WHERE id = $1");
+			if (!s) {
+				rc = STORE_ERROR;
+				break;
+			}
+			db_bind_text(s, 1, id);
+			int x = db_step(s);
+			if (x == DB_ROW && sc &&
+			    !scope_allows_house(sc, id, db_col_text(s, 0), db_col_text(s, 1)))
+				x = DB_DONE; /* outside scope: as if absent */
+			db_finish(s);
+			if (x < 0) {
+				rc = x;
+				break;
+			}
+			if (x != DB_ROW) {
+				import_fail(rejected, row, "house_id",
+					    "Không có nhà mang mã định danh này / no house with this ID");
+				continue;
+			}
+			memcpy(last_house, id, sizeof id);
+		}
+		rc = resident_put(st, k, id, row, &cache, NULL);
+		if (rc == STORE_INVALID) {
+			import_fail(rejected, row, "cccd", "Số định danh cá nhân hoặc số điện thoại "
+							   "không hợp lệ / invalid ID or phone number");
+			rc = STORE_OK;
+			continue;
+		}
+		if (rc != STORE_OK)
+			break;
+		(*imported)++;
+	}
+	return tx_end(st, rc);
+}
+
+/* ---- facilities -------------------------------------------------------------- */
+
+static char *fac_insert_sql, *fac_update_sql;
+static pthread_once_t fac_sql_once = PTHREAD_ONCE_INIT;
+
+static void fac_sql_init(void)
+{
+	struct buf a = {0}, b = {0}, u = {0};
+	int n = 5, un = 4;
+	buf_puts(&a, "INSERT INTO facilities (id, name_folded, province, created_at, updated_at");
+	buf_puts(&b, "VALUES ($1, $2, $3, $4, $5");
+	buf_puts(&u, "UPDATE facilities SET name_folded = $2, province = $3, updated_at = $4");
+	for (const struct rec_field *f = facility_fields; f->key; f++) {
+		buf_printf(&a, ", %s", f->key);
+		buf_printf(&b, ", $%d", ++n);
+		buf_printf(&u, ", %s = $%d", f->key, ++un);
+	}
+	buf_puts(&a, ") ");
+	buf_puts(&b, ")");
+	buf_puts(&a, buf_str(&b));
+	buf_puts(&u, " WHERE id = $1");
+	fac_insert_sql = buf_take(&a);
+	fac_update_sql = buf_take(&u);
+	buf_free(&b);
+}
+
+static void fac_defaults(json_t *f)
+{
+	if (!json_is_string(json_object_get(f, "category_scheme")))
+		json_object_set_new(f, "category_scheme", json_string("105/2025"));
+	if (!json_is_string(json_object_get(f, "authority")))
+		json_object_set_new(f, "authority", json_string("commune"));
+	if (!json_is_array(json_object_get(f, "systems")))
+		json_object_set_new(f, "systems", json_array());
+	if (!json_is_array(json_object_get(f, "contacts")))
+		json_object_set_new(f, "contacts", json_array());
+	if (!json_is_string(json_object_get(f, "status")))
+		json_object_set_new(f, "status", json_string("operating"));
+	if (!json_is_boolean(json_object_get(f, "transmitter_connected")))
+		json_object_set_new(f, "transmitter_connected", json_false());
+	if (!json_is_boolean(json_object_get(f, "must_connect_transmitter")))
+		json_object_set_new(f, "must_connect_transmitter",
+				    json_boolean(facility_must_connect(
+					json_str(f, "category_scheme"), json_str(f, "category"),
+					json_object_get(f, "systems"))));
+}
+
+static char *fac_folded(json_t *f)
+{
+	struct buf b = {0};
+	const char *parts[] = {json_str(f, "name"), json_str(f, "address"), json_str(f, "legal_rep")};
+	for (int i = 0; i < 3; i++)
+		if (parts[i]) {
+			if (b.len)
+				buf_putc(&b, ' ');
+			fold_text(parts[i], strlen(parts[i]), &b);
+		}
+	if (!b.len)
+		buf_puts(&b, "");
+	return buf_take(&b);
+}
+
+static int fac_house_ok(struct store *st, json_t *f)
+{
+	const char *hid = json_str(f, "house_id");
+	if (!hid)
+		return STORE_OK;
+	struct db_stmt *s = db_prepare(st, "SELECT 1 FROM houses WHERE id = $1");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, hid);
+	int rc = db_step(s);
+	db_finish(s);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_INVALID : rc;
+}
+
+static int fac_insert(struct store *st, const struct scope *sc, json_t *f, long long num,
+		      char id_out[40], const char **why)
+{
+	char province[4];
+	int rc;
+
+	pthread_once(&fac_sql_once, fac_sql_init);
+	rc = unit_info(st, json_str(f, "unit"), province, NULL, NULL);
+	if (rc == STORE_NOT_FOUND) {
+		*why = "Mã xã/phường không tồn tại trong danh mục 2025 / not a 2025 commune code";
+		return STORE_INVALID;
+	}
+	if (rc != STORE_OK)
+		return rc;
+	if (!unit_in_scope(st, sc, json_str(f, "unit"), province)) {
+		*why = "Xã/phường ngoài phạm vi quản lý của bạn / commune outside your scope";
+		return STORE_FORBIDDEN;
+	}
+	if ((rc = fac_house_ok(st, f)) != STORE_OK) {
+		*why = "Không có nhà mang mã định danh này / no house with this ID";
+		return rc;
+	}
+	fac_defaults(f);
+	snprintf(id_out, 40, "CS%07lld", num);
+	char *folded = fac_folded(f);
+	struct db_stmt *s = db_prepare(st, fac_insert_sql);
+	if (!s) {
+		free(folded);
+		return STORE_ERROR;
+	}
+	int64_t now = clock_now_s();
+	db_bind_text(s, 1, id_out);
+	db_bind_text(s, 2, folded);
+	db_bind_text(s, 3, province);
+	db_bind_int(s, 4, now);
+	db_bind_int(s, 5, now);
+	int n = 5;
+	for (const struct rec_field *d = facility_fields; d->key; d++)
+		bind_field(s, ++n, d, json_object_get(f, d->key));
+	rc = db_step(s);
+	db_finish(s);
+	free(folded);
+	return rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+}
+
+static int fac_fetch(struct store *st, const char *id, json_t **out)
+{
+	struct db_stmt *s = db_prepare(st, "SELECT * FROM facilities WHERE id = $1");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, id);
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		*out = row_json(s, facility_fields, 0);
+	db_finish(s);
+	if (rc == DB_ROW) {
+		decorate(*out, 0);
+		return STORE_OK;
+	}
+	return rc == DB_DONE ? STORE_NOT_FOUND : rc;
+}
+
+int store_facility_get(struct store *st, const struct scope *sc, const char *id, json_t **out)
+{
+	json_t *f = NULL;
+	*out = NULL;
+	int rc = fac_fetch(st, id, &f);
+	if (rc != STORE_OK)
+		return rc;
+	if (sc && !scope_allows_facility(sc, id, json_str(f, "unit"), json_str(f, "province"))) {
+		json_decref(f);
+		return STORE_NOT_FOUND;
+	}
+	*out = f;
+	return STORE_OK;
+}
+
+int store_facility_create(struct store *st, const struct scope *sc, json_t *body, json_t **out)
+{
+	char id[40];
+	const char *why = NULL;
+	long long num = 0;
+	json_t *f = json_deep_copy(body);
+	*out = NULL;
+	int rc = tx_begin(st);
+	if (rc == STORE_OK) {
+		rc = seq_take(st, "facility", 1, &num);
+		if (rc == STORE_OK)
+			rc = fac_insert(st, sc, f, num, id, &why);
+		rc = tx_end(st, rc);
+	}
+	json_decref(f);
+	if (rc != STORE_OK)
+		return rc;
+	return fac_fetch(st, id, out);
+}
+
+int store_facility_update(struct store *st, const struct scope *sc, const char *id,
+			  json_t *merged, json_t **out)
+{
+	json_t *cur = NULL, *f = NULL;
+	char province[4];
+	int rc;
+
+	*out = NULL;
+	pthread_once(&fac_sql_once, fac_sql_init);
+	if ((rc = tx_begin(st)) != STORE_OK)
+		return rc;
+	if ((rc = store_facility_get(st, sc, id, &cur)) != STORE_OK)
+		goto done;
+	f = json_deep_copy(merged);
+	rc = unit_info(st, json_str(f, "unit"), province, NULL, NULL);
+	if (rc == STORE_NOT_FOUND)
+		rc = STORE_INVALID;
+	if (rc != STORE_OK)
+		goto done;
+	if (!unit_in_scope(st, sc, json_str(f, "unit"), province) &&
+	    strcmp(json_str(f, "unit"), json_str(cur, "unit")) != 0) {
+		rc = STORE_FORBIDDEN;
+		goto done;
+	}
+	if ((rc = fac_house_ok(st, f)) != STORE_OK)
+		goto done;
+	fac_defaults(f);
+	char *folded = fac_folded(f);
+	struct db_stmt *s = db_prepare(st, fac_update_sql);
+	if (!s) {
+		free(folded);
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, folded);
+	db_bind_text(s, 3, province);
+	db_bind_int(s, 4, clock_now_s());
+	int n = 4;
+	for (const struct rec_field *d = facility_fields; d->key; d++)
+		bind_field(s, ++n, d, json_object_get(f, d->key));
+	rc = db_step(s);
+	db_finish(s);
+	free(folded);
+	rc = rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+done:
+	rc = tx_end(st, rc);
+	json_decref(cur);
+	json_decref(f);
+	if (rc != STORE_OK)
+		return rc;
+	return fac_fetch(st, id, out);
+}
+
+int store_facilities_import(struct store *st, const struct scope *sc, json_t *rows, json_t *ids)
+{
+	size_t n = json_array_size(rows), i;
+	long long num = 0;
+	int rc = tx_begin(st);
+	if (rc != STORE_OK)
+		return rc;
+	if (n)
+		rc = seq_take(st, "facility", (long long)n, &num);
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		json_t *f = json_array_get(rows, i);
+		json_t *rn = json_incref(json_object_get(f, "_row"));
+		char id[40];
+		const char *why = NULL;
+		json_object_del(f, "_row");
+		rc = fac_insert(st, sc, f, num + (long long)i, id, &why);
+		if (rn)
+			json_object_set_new(f, "_row", rn);
+		if (rc != STORE_OK) {
+			if (ids)
+				import_fail(ids, f, json_object_get(f, "house_id") && why &&
+							    strstr(why, "nhà") ? "house_id" : "unit",
+					    why);
+			break;
+		}
+		if (ids)
+			json_array_append_new(ids, json_string(id));
+	}
+	return tx_end(st, rc);
+}
+
+int store_facility_list(struct store *st, const struct scope *sc, const struct facility_query *q,
+			json_t **items, char **next)
+{
+	struct qb b = {0};
+	char *units = NULL, *fi = NULL, *likes[8] = {0}, *folded = NULL;
+	char today[11];
+	int nlikes = 0, rc;
+	json_t *arr = NULL;
+
+	*items = NULL;
+	*next = NULL;
+	if (q->cursor && *q->cursor && (q->cursor[0] != 'f' || strlen(q->cursor) < 2))
+		return STORE_INVALID;
+	if ((rc = scope_units(st, sc, &units)) != STORE_OK)
+		return rc;
+	buf_puts(&b.sql, "SELECT * FROM facilities f WHERE 1 = 1");
+	qb_scope(&b, sc, units, "f.unit", "f.id", sc ? sc->own_facility_id : NULL);
+	if (q->unit) {
+		buf_puts(&b.sql, " AND f.unit = ");
+		qb_text(&b, q->unit);
+	}
+	if (q->category) {
+		buf_puts(&b.sql, " AND f.category = ");
+		qb_text(&b, q->category);
+	}
+	if (q->compliance) {
+		buf_puts(&b.sql, " AND f.compliance = ");
+		qb_text(&b, q->compliance);
+	}
+	if (q->status) {
+		buf_puts(&b.sql, " AND f.status = ");
+		qb_text(&b, q->status);
+	}
+	if (q->must_connect >= 0) {
+		buf_puts(&b.sql, " AND f.must_connect_transmitter = ");
+		qb_int(&b, q->must_connect);
+	}
+	if (q->connected >= 0) {
+		buf_puts(&b.sql, " AND f.transmitter_connected = ");
+		qb_int(&b, q->connected);
+	}
+	if (q->failing_item) {
+		fi = xasprintf("%%\"%s\"%%", q->failing_item);
+		buf_puts(&b.sql, " AND f.failing_items LIKE ");
+		qb_text(&b, fi);
+	}
+	if (q->overdue) {
+		rec_today(today);
+		buf_puts(&b.sql, " AND (EXISTS (SELECT 1 FROM violations v WHERE v.target_kind = "
+				 "'facility' AND v.target_id = f.id AND v.remediated_on IS NULL AND "
+				 "v.deadline < ");
+		qb_text(&b, today);
+		buf_puts(&b.sql, ") OR EXISTS (SELECT 1 FROM penalties p WHERE p.facility_id = f.id "
+				 "AND p.paid = 0 AND p.deadline < ");
+		qb_text(&b, today);
+		buf_puts(&b.sql, "))");
+	}
+	if (q->q) {
+		folded = fold_dup(q->q);
+		char *save = NULL;
+		for (char *w = strtok_r(folded, " ", &save); w && nlikes < 8;
+		     w = strtok_r(NULL, " ", &save)) {
+			likes[nlikes] = xasprintf("%%%s%%", w);
+			buf_puts(&b.sql, " AND f.name_folded LIKE ");
+			qb_text(&b, likes[nlikes++]);
+		}
+	}
+	if (q->cursor && *q->cursor) {
+		buf_puts(&b.sql, " AND f.id > ");
+		qb_text(&b, q->cursor + 1);
+	}
+	buf_puts(&b.sql, " ORDER BY f.id");
+	if (q->limit > 0) {
+		buf_puts(&b.sql, " LIMIT ");
+		qb_int(&b, q->limit + 1);
+	}
+	struct db_stmt *s = qb_prepare(st, &b);
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	arr = json_array();
+	int count = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (q->limit > 0 && count == q->limit) {
+			*next = xasprintf("f%s", json_str(json_array_get(arr, (size_t)count - 1), "id"));
+			break;
+		}
+		json_t *f = row_json(s, facility_fields, 0);
+		decorate(f, 0);
+		json_array_append_new(arr, f);
+		count++;
+	}
+	db_finish(s);
+	if (rc < 0)
+		goto done;
+	rc = STORE_OK;
+	*items = arr;
+	arr = NULL;
+done:
+	json_decref(arr);
+	buf_free(&b.sql);
+	free(units);
+	free(fi);
+	free(folded);
+	for (int i = 0; i < nlikes; i++)
+		free(likes[i]);
+	return rc;
+}
+
+/* ---- inspections ------------------------------------------------------------- */
+
+/* The target's unit (copied) after a scope check. */
+static int target_get(struct store *st, const struct scope *sc, const char *kind, const char *id,
+		      char unit[8])
+{
+	json_t *t = NULL;
+	int rc = strcmp(kind, "house") == 0 ? store_house_get(st, sc, id, &t)
+					    : store_facility_get(st, sc, id, &t);
+	if (rc == STORE_OK)
+		snprintf(unit, 8, "%s", json_str(t, "unit") ? json_str(t, "unit") : "");
+	json_decref(t);
+	return rc;
+}
+
+static int exec_simple(struct db_stmt *s)
+{
+	if (!s)
+		return STORE_ERROR;
+	int rc = db_step(s);
+	db_finish(s);
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : rc;
+}
+
+static int inspection_fetch(struct store *st, long long id, json_t **out)
+{
+	struct db_stmt *s = db_prepare(st, "SELECT * FROM inspections WHERE id = $1");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_int(s, 1, id);
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		*out = row_json(s, NULL, 1);
+	db_finish(s);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : rc;
+}
+
+int store_inspection_add(struct store *st, const struct scope *sc, const char *target_kind,
+			 const char *target_id, json_t *insp, json_t **out)
+{
+	char unit[8];
+	long long id = 0;
+	char *results = NULL, *failing = NULL;
+	const char *table = strcmp(target_kind, "house") == 0 ? "houses" : "facilities";
+	int rc;
+
+	*out = NULL;
+	if ((rc = tx_begin(st)) != STORE_OK)
+		return rc;
+	if ((rc = target_get(st, sc, target_kind, target_id, unit)) != STORE_OK)
+		goto done;
+	if ((rc = seq_take(st, "inspection", 1, &id)) != STORE_OK)
+		goto done;
+	results = json_dumps(json_object_get(insp, "results"), JSON_COMPACT);
+	failing = json_dumps(json_object_get(insp, "failing_items"), JSON_COMPACT);
+	const char *date = json_str(insp, "date");
+	struct db_stmt *s = db_prepare(
+	    st, "INSERT INTO inspections (id, target_kind, target_id, unit, kind, date, inspector, "
+		"catalogue_version, results, compliance, failing_items, notes, created_at) VALUES "
+		"($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, target_kind);
+	db_bind_text(s, 3, target_id);
+	db_bind_text(s, 4, unit);
+	db_bind_text(s, 5, json_str(insp, "kind"));
+	db_bind_text(s, 6, date);
+	db_bind_text(s, 7, json_str(insp, "inspector"));
+	db_bind_text(s, 8, COMPLIANCE_CATALOGUE_VERSION);
+	db_bind_text(s, 9, results);
+	db_bind_text(s, 10, json_str(insp, "compliance"));
+	db_bind_text(s, 11, failing);
+	db_bind_text(s, 12, json_str(insp, "notes"));
+	db_bind_int(s, 13, clock_now_s());
+	if ((rc = exec_simple(s)) != STORE_OK)
+		goto done;
+
+	/* The latest inspection decides the target's compliance. */
+	s = db_prepare(st, "SELECT id FROM inspections WHERE target_kind = $1 AND target_id = $2 "
+			   "ORDER BY date DESC, id DESC LIMIT 1");
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_text(s, 1, target_kind);
+	db_bind_text(s, 2, target_id);
+	rc = db_step(s);
+	long long latest = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_finish(s);
+	if (rc < 0)
+		goto done;
+	if (latest == id) {
+		char *sql = xasprintf("UPDATE %s SET compliance = $2, failing_items = $3, "
+				      "last_inspection_at = $4, updated_at = $5 WHERE id = $1",
+				      table);
+		s = db_prepare(st, sql);
+		free(sql);
+		if (s) {
+			db_bind_text(s, 1, target_id);
+			db_bind_text(s, 2, json_str(insp, "compliance"));
+			db_bind_text(s, 3, failing);
+			db_bind_text(s, 4, date);
+			db_bind_int(s, 5, clock_now_s());
+		}
+		if ((rc = exec_simple(s)) != STORE_OK)
+			goto done;
+	}
+	/* Violations: failing required items open one (unless open already);
+	 * passing or not-applicable items close the open ones. */
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(insp, "results"), i, it) {
+		const char *code = json_str(it, "code"), *res = json_str(it, "result");
+		if (!code || !res)
+			continue;
+		if (strcmp(res, "fail") == 0 && json_is_true(json_object_get(it, "required"))) {
+			s = db_prepare(st, "SELECT 1 FROM violations WHERE target_kind = $1 AND "
+					   "target_id = $2 AND item_code = $3 AND remediated_on IS NULL");
+			if (!s) {
+				rc = STORE_ERROR;
+				goto done;
+			}
+			db_bind_text(s, 1, target_kind);
+			db_bind_text(s, 2, target_id);
+			db_bind_text(s, 3, code);
+			rc = db_step(s);
+			db_finish(s);
+			if (rc < 0)
+				goto done;
+			if (rc == DB_ROW)
+				continue;
+			long long vid;
+			if ((rc = seq_take(st, "violation", 1, &vid)) != STORE_OK)
+				goto done;
+			const struct compliance_item_def *def = compliance_catalogue_find(code);
+			const char *note = json_str(it, "note");
+			s = db_prepare(st, "INSERT INTO violations (id, target_kind, target_id, unit, "
+					   "inspection_id, item_code, description, found_on, deadline, "
+					   "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+			if (s) {
+				db_bind_int(s, 1, vid);
+				db_bind_text(s, 2, target_kind);
+				db_bind_text(s, 3, target_id);
+				db_bind_text(s, 4, unit);
+				db_bind_int(s, 5, id);
+				db_bind_text(s, 6, code);
+				db_bind_text(s, 7, note ? note : def ? def->text_vi : code);
+				db_bind_text(s, 8, date);
+				db_bind_text(s, 9, json_str(insp, "deadline"));
+				db_bind_int(s, 10, clock_now_s());
+			}
+			if ((rc = exec_simple(s)) != STORE_OK)
+				goto done;
+		} else if (strcmp(res, "fail") != 0) {
+			s = db_prepare(st, "UPDATE violations SET remediated_on = $4 WHERE "
+					   "target_kind = $1 AND target_id = $2 AND item_code = $3 AND "
+					   "remediated_on IS NULL AND found_on <= $4");
+			if (s) {
+				db_bind_text(s, 1, target_kind);
+				db_bind_text(s, 2, target_id);
+				db_bind_text(s, 3, code);
+				db_bind_text(s, 4, date);
+			}
+			if ((rc = exec_simple(s)) != STORE_OK)
+				goto done;
+		}
+	}
+	rc = STORE_OK;
+done:
+	rc = tx_end(st, rc);
+	free(results);
+	free(failing);
+	if (rc != STORE_OK)
+		return rc;
+	return inspection_fetch(st, id, out);
+}
+
+static int list_simple(struct store *st, const char *sql, const char *a, const char *b2,
+		       json_t **items)
+{
+	struct db_stmt *s = db_prepare(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, a);
+	if (b2)
+		db_bind_text(s, 2, b2);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(arr, row_json(s, NULL, 1));
+	db_finish(s);
+	if (rc != DB_DONE) {
+		json_decref(arr);
+		return rc;
+	}
+	*items = arr;
+	return STORE_OK;
+}
+
+int store_inspection_list(struct store *st, const struct scope *sc, const char *target_kind,
+			  const char *target_id, json_t **items)
+{
+	char unit[8];
+	*items = NULL;
+	int rc = target_get(st, sc, target_kind, target_id, unit);
+	if (rc != STORE_OK)
+		return rc;
+	return list_simple(st, "SELECT * FROM inspections WHERE target_kind = $1 AND "
+			       "target_id = $2 ORDER BY date DESC, id DESC",
+			   target_kind, target_id, items);
+}
+
+/* ---- enforcement --------------------------------------------------------------- */
+
+static int fetch_by_id(struct store *st, const char *sql, long long id, json_t **out)
+{
+	struct db_stmt *s = db_prepare(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_int(s, 1, id);
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		*out = row_json(s, NULL, 1);
+	db_finish(s);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : rc;
+}
+
+static void bind_opt_text(struct db_stmt *s, int idx, json_t *o, const char *k)
+{
+	db_bind_text(s, idx, json_str(o, k));
+}
+
+int store_penalty_add(struct store *st, const struct scope *sc, const char *facility_id,
+		      json_t *p, const char *by, json_t **out)
+{
+	char unit[8];
+	long long id = 0;
+	*out = NULL;
+	int rc = tx_begin(st);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = target_get(st, sc, "facility", facility_id, unit)) != STORE_OK)
+		goto done;
+	if ((rc = seq_take(st, "penalty", 1, &id)) != STORE_OK)
+		goto done;
+	struct db_stmt *s = db_prepare(
+	    st, "INSERT INTO penalties (id, facility_id, unit, number, date, amount, legal_basis, "
+		"violation, paid, paid_on, deadline, issuer, created_by, created_at) VALUES ($1, $2, "
+		"$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+	if (s) {
+		db_bind_int(s, 1, id);
+		db_bind_text(s, 2, facility_id);
+		db_bind_text(s, 3, unit);
+		bind_opt_text(s, 4, p, "number");
+		bind_opt_text(s, 5, p, "date");
+		db_bind_int(s, 6, json_integer_value(json_object_get(p, "amount")));
+		bind_opt_text(s, 7, p, "legal_basis");
+		bind_opt_text(s, 8, p, "violation");
+		db_bind_int(s, 9, json_is_true(json_object_get(p, "paid")));
+		bind_opt_text(s, 10, p, "paid_on");
+		bind_opt_text(s, 11, p, "deadline");
+		bind_opt_text(s, 12, p, "issuer");
+		db_bind_text(s, 13, by);
+		db_bind_int(s, 14, clock_now_s());
+	}
+	rc = exec_simple(s);
+done:
+	rc = tx_end(st, rc);
+	if (rc != STORE_OK)
+		return rc;
+	return fetch_by_id(st, "SELECT * FROM penalties WHERE id = $1", id, out);
+}
+
+static int fac_set_status(struct store *st, const char *facility_id, const char *status)
+{
+	struct db_stmt *s = db_prepare(st, "UPDATE facilities SET status = $2, updated_at = $3 "
+					   "WHERE id = $1");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, facility_id);
+	db_bind_text(s, 2, status);
+	db_bind_int(s, 3, clock_now_s());
+	return exec_simple(s);
+}
+
+int store_suspension_add(struct store *st, const struct scope *sc, const char *facility_id,
+			 json_t *sp, const char *by, json_t **out)
+{
+	char unit[8];
+	long long id = 0;
+	*out = NULL;
+	int rc = tx_begin(st);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = target_get(st, sc, "facility", facility_id, unit)) != STORE_OK)
+		goto done;
+	if ((rc = seq_take(st, "suspension", 1, &id)) != STORE_OK)
+		goto done;
+	struct db_stmt *s = db_prepare(
+	    st, "INSERT INTO suspensions (id, facility_id, unit, kind, number, date, from_date, "
+		"to_date, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+		"$10, $11)");
+	if (s) {
+		db_bind_int(s, 1, id);
+		db_bind_text(s, 2, facility_id);
+		db_bind_text(s, 3, unit);
+		bind_opt_text(s, 4, sp, "kind");
+		bind_opt_text(s, 5, sp, "number");
+		bind_opt_text(s, 6, sp, "date");
+		bind_opt_text(s, 7, sp, "from_date");
+		bind_opt_text(s, 8, sp, "to_date");
+		bind_opt_text(s, 9, sp, "reason");
+		db_bind_text(s, 10, by);
+		db_bind_int(s, 11, clock_now_s());
+	}
+	if ((rc = exec_simple(s)) != STORE_OK)
+		goto done;
+	rc = fac_set_status(st, facility_id,
+			    strcmp(json_str(sp, "kind"), "temporary") == 0 ? "temporarily_suspended"
+									  : "suspended");
+done:
+	rc = tx_end(st, rc);
+	if (rc != STORE_OK)
+		return rc;
+	return fetch_by_id(st, "SELECT * FROM suspensions WHERE id = $1", id, out);
+}
+
+int store_suspension_lift(struct store *st, const struct scope *sc, const char *facility_id,
+			  long long suspension_id, const char *lifted_on, json_t **out)
+{
+	char unit[8];
+	*out = NULL;
+	int rc = tx_begin(st);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = target_get(st, sc, "facility", facility_id, unit)) != STORE_OK)
+		goto done;
+	struct db_stmt *s = db_prepare(st, "UPDATE suspensions SET lifted_on = $3 WHERE id = $1 "
+					   "AND facility_id = $2 AND lifted_on IS NULL");
+	if (s) {
+		db_bind_int(s, 1, suspension_id);
+		db_bind_text(s, 2, facility_id);
+		db_bind_text(s, 3, lifted_on);
+	}
+	if ((rc = exec_simple(s)) != STORE_OK)
+		goto done;
+	if (db_changes(st) != 1) {
+		rc = STORE_NOT_FOUND;
+		goto done;
+	}
+	/* Still suspended by another open decision? */
+	s = db_prepare(st, "SELECT kind FROM suspensions WHERE facility_id = $1 AND lifted_on IS "
+			   "NULL ORDER BY CASE kind WHEN 'suspension' THEN 0 ELSE 1 END LIMIT 1");
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	db_bind_text(s, 1, facility_id);
+	rc = db_step(s);
+	char kind[16] = "";
+	if (rc == DB_ROW)
+		snprintf(kind, sizeof kind, "%s", db_col_text(s, 0));
+	db_finish(s);
+	if (rc < 0)
+		goto done;
+	rc = fac_set_status(st, facility_id,
+			    !kind[0] ? "operating"
+			    : strcmp(kind, "temporary") == 0 ? "temporarily_suspended"
+							      : "suspended");
+done:
+	rc = tx_end(st, rc);
+	if (rc != STORE_OK)
+		return rc;
+	return fetch_by_id(st, "SELECT * FROM suspensions WHERE id = $1", suspension_id, out);
+}
+
+int store_enforcement_overdue(struct store *st, const struct scope *sc, const char *unit,
+			      const char *today, json_t **items)
+{
+	struct qb b = {0};
+	char *units = NULL;
+	int rc;
+	*items = NULL;
+	if ((rc = scope_units(st, sc, &units)) != STORE_OK)
+		return rc;
+	const char *own_h = sc ? sc->own_house_id : NULL, *own_f = sc ? sc->own_facility_id : NULL;
+	buf_puts(&b.sql, "SELECT * FROM (SELECT 'violation' AS kind, v.id AS ref_id, v.target_kind, "
+			 "v.target_id, v.unit, v.deadline, v.description, v.item_code AS reference "
+			 "FROM violations v WHERE v.remediated_on IS NULL AND v.deadline IS NOT NULL "
+			 "AND v.deadline < ");
+	qb_text(&b, today);
+	if (sc && units) {
+		buf_puts(&b.sql, " AND (v.unit IN (SELECT value FROM json_each(");
+		qb_text(&b, units);
+		buf_puts(&b.sql, "))");
+		if (own_h) {
+			buf_puts(&b.sql, " OR (v.target_kind = 'house' AND v.target_id = ");
+			qb_text(&b, own_h);
+			buf_puts(&b.sql, ")");
+		}
+		if (own_f) {
+			buf_puts(&b.sql, " OR (v.target_kind = 'facility' AND v.target_id = ");
+			qb_text(&b, own_f);
+			buf_puts(&b.sql, ")");
+		}
+		buf_puts(&b.sql, ")");
+	}
+	buf_puts(&b.sql, " UNION ALL SELECT 'penalty', p.id, 'facility', p.facility_id, p.unit, "
+			 "p.deadline, p.violation, p.number FROM penalties p WHERE p.paid = 0 AND "
+			 "p.deadline IS NOT NULL AND p.deadline < ");
+	qb_text(&b, today);
+	qb_scope(&b, sc, units, "p.unit", "p.facility_id", own_f);
+	buf_puts(&b.sql, ") x WHERE 1 = 1");
+	if (unit) {
+		buf_puts(&b.sql, " AND x.unit = ");
+		qb_text(&b, unit);
+	}
+	buf_puts(&b.sql, " ORDER BY x.deadline, x.kind, x.ref_id LIMIT 10000");
+	struct db_stmt *s = qb_prepare(st, &b);
+	json_t *arr = json_array();
+	if (!s) {
+		rc = STORE_ERROR;
+		goto done;
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *o = row_json(s, NULL, 0);
+		json_object_set_new(o, "id", json_sprintf("%s-%lld", json_str(o, "kind"),
+							   (long long)db_col_int(s, 1)));
+		json_object_set_new(o, "ref_id", json_integer(db_col_int(s, 1)));
+		json_array_append_new(arr, o);
+	}
+	db_finish(s);
+	if (rc == DB_DONE) {
+		rc = STORE_OK;
+		*items = arr;
+		arr = NULL;
+	}
+done:
+	json_decref(arr);
+	buf_free(&b.sql);
+	free(units);
+	return rc;
+}
+
+/* ---- fires ---------------------------------------------------------------------- */
+
+int store_fire_add(struct store *st, const struct scope *sc, const char *target_kind,
+		   const char *target_id, json_t *fire, json_t **out)
+{
+	char unit[8];
+	long long id = 0;
+	*out = NULL;
+	int rc = tx_begin(st);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = target_get(st, sc, target_kind, target_id, unit)) != STORE_OK)
+		goto done;
+	if ((rc = seq_take(st, "fire", 1, &id)) != STORE_OK)
+		goto done;
+	struct db_stmt *s = db_prepare(
+	    st, "INSERT INTO fire_history (id, target_kind, target_id, unit, date, kind, deaths, "
+		"injuries, damage_vnd, cause, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+		"$8, $9, $10, $11, $12)");
+	if (s) {
+		json_t *dmg = json_object_get(fire, "damage_vnd");
+		db_bind_int(s, 1, id);
+		db_bind_text(s, 2, target_kind);
+		db_bind_text(s, 3, target_id);
+		db_bind_text(s, 4, unit);
+		bind_opt_text(s, 5, fire, "date");
+		db_bind_text(s, 6, json_str(fire, "kind") ? json_str(fire, "kind") : "fire");
+		db_bind_int(s, 7, json_integer_value(json_object_get(fire, "deaths")));
+		db_bind_int(s, 8, json_integer_value(json_object_get(fire, "injuries")));
+		if (json_is_integer(dmg))
+			db_bind_int(s, 9, json_integer_value(dmg));
+		else
+			db_bind_null(s, 9);
+		bind_opt_text(s, 10, fire, "cause");
+		bind_opt_text(s, 11, fire, "notes");
+		db_bind_int(s, 12, clock_now_s());
+	}
+	rc = exec_simple(s);
+done:
+	rc = tx_end(st, rc);
+	if (rc != STORE_OK)
+		return rc;
+	return fetch_by_id(st, "SELECT * FROM fire_history WHERE id = $1", id, out);
+}
+
+int store_fire_list(struct store *st, const struct scope *sc, const char *target_kind,
+		    const char *target_id, json_t **items)
+{
+	char unit[8];
+	*items = NULL;
+	int rc = target_get(st, sc, target_kind, target_id, unit);
+	if (rc != STORE_OK)
+		return rc;
+	return list_simple(st, "SELECT * FROM fire_history WHERE target_kind = $1 AND "
+			       "target_id = $2 ORDER BY date DESC, id DESC",
+			   target_kind, target_id, items);
+}
