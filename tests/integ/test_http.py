@@ -198,3 +198,21 @@ def test_tile_url_configurable_and_allowed_by_csp(fresh_server):
     csp = s.get("/").headers["Content-Security-Policy"]
     img = [d for d in csp.split(";") if d.strip().startswith("img-src")][0]
     assert "https://*.tiles.example.vn" in img
+
+
+def test_oversized_body_refused_and_server_keeps_serving(server):
+    big = b'{"username":"' + b"a" * (2 * 1024 * 1024) + b'","password":"x"}'
+    r = requests.post(server.url + "/api/v1/auth/login", data=big,
+                      headers={"Content-Type": "application/json"}, timeout=30)
+    assert_error(r, 413, "payload_too_large")
+    assert server.get("/healthz").status_code == 200
+
+
+def test_malformed_json_body_is_400(server):
+    for body in [b"{", b"[]", b'{"username":"a","username":"b","password":"x"}', b"\xff\xfe"]:
+        r = requests.post(server.url + "/api/v1/auth/login", data=body,
+                          headers={"Content-Type": "application/json"}, timeout=10)
+        assert_error(r, 400, "invalid_json")
+    r = requests.post(server.url + "/api/v1/auth/login", data=b'{"username":"a"}',
+                      headers={"Content-Type": "text/plain"}, timeout=10)
+    assert r.status_code == 415
