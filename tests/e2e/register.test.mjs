@@ -595,8 +595,6 @@ test('door label page prints the QR and the grouped ID', async () => {
 	const id = (await api.call('GET', '/houses?limit=1')).body.items[0].id;
 	await page.goto(BASE + '/print/label.html#' + id);
 	await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: TIMEOUT });
-	await page.waitForTimeout(3000);
-	console.log('DBG', await page.evaluate(() => { const i = document.getElementById('label-qr'); return JSON.stringify([i.src, i.complete, i.naturalWidth, i.currentSrc, document.readyState]); }));
 	await page.waitForFunction(() => {
 		const i = document.getElementById('label-qr');
 		return i && i.complete && i.naturalWidth > 0;
