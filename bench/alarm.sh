@@ -8,6 +8,10 @@
 # 127.0.0.1. Checks that pccc stored every ACKed event, has the load
 # generator's frames decoded by iobroker.sia, and appends both rows to
 # bench/RESULTS.md. Bounded: each run lasts BENCH_SECONDS (default 10).
+# BENCH_NO_RECORD=1: print only, no row; BENCH_KEEP=DIR: keep the data
+# directory and pccc's log in DIR; BENCH_RATE=N: also run a paced load of
+# N events/s in total (open loop, dc09load --rate) against both receivers
+# and record its ACK latency.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${BENCH_SECONDS:-10}
@@ -19,8 +23,9 @@ cc -std=c11 -O2 -Wall -Wextra -Werror -o build/bench/dc09load bench/dc09load.c
 free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 AP=$(free_port)
 RP=$(free_port)
-tmp=$(mktemp -d)
-cleanup() { kill "${pccc_pid:-}" "${ref_pid:-}" 2>/dev/null || true; rm -rf "$tmp"; }
+tmp=${BENCH_KEEP:-$(mktemp -d)}
+mkdir -p "$tmp"
+cleanup() { kill "${pccc_pid:-}" "${ref_pid:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$tmp"; }
 trap cleanup EXIT
 
 # 256 live devices, accounts 1000..10FF (hex), as the load generator uses.
@@ -73,6 +78,7 @@ kill -TERM "$pccc_pid"; wait "$pccc_pid" || true; pccc_pid=
 stored=$(/usr/bin/python3 -c "import sqlite3;print(sqlite3.connect('$tmp/pccc.db').execute(\"select count(*) from alarm_events where account >= '1000' and account < '2000'\").fetchone()[0])")
 echo "stored in pccc: $stored events (ACKed in the measured window: $(kv "$p" acks), in all: $(kv "$p" replies_total))"
 
+[ -z "${BENCH_NO_RECORD:-}" ] || exit 0
 date=$(date -u +%Y-%m-%dT%H:%MZ)
 load=$(cut -d' ' -f1 /proc/loadavg)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $load"

@@ -9,7 +9,7 @@
  * A hash hit is only a candidate: the caller compares the full key (the
  * stored row's, or the pending event's) before calling it a duplicate.
  * Open addressing, linear probing, backward-shift deletion; not
- * thread-safe (the receiver thread owns it). */
+ * thread-safe (the receiver's committer thread owns it). */
 #ifndef PCCC_ALARM_DEDUPE_H
 #define PCCC_ALARM_DEDUPE_H
 #include <stddef.h>

@@ -1,11 +1,19 @@
-/* The DC-09 receiver loop (see rx.h). One thread owns every socket. A
- * round: epoll_wait; read what is ready (accept, one read per TCP
- * connection, a burst of UDP datagrams) and cut it into frames (items);
- * decide each frame (parse, account lookup, decryption, time window,
- * payload decode); store all events of the round with one store_batch;
- * then queue the responses (ACK only for what was stored) and write them;
- * last, close what ended and sweep idle connections. Connections are only
- * freed at the end of a round, so items can point at them safely. */
+/* The DC-09 receiver loop (see rx.h). One thread owns every socket; a
+ * committer thread makes batches durable. A round: epoll_wait; read what
+ * is ready (accept, one read per TCP connection, a burst of UDP datagrams)
+ * and cut it into frames (items) appended to the open unit; decide each
+ * frame (parse, account lookup, decryption, time window, payload decode).
+ * A frame that stores nothing (NAK, DUH, link test) is answered at once
+ * when its connection has no earlier frame waiting; every other frame
+ * stays in the open unit. When the committer is idle the open unit goes
+ * to it (one store_batch for all its events), and the loop goes on
+ * reading and deciding into the other unit: while a commit and its fsync
+ * run, the next batch grows (group commit), at most one unit in flight.
+ * When the committer signals (eventfd), the loop sends that unit's replies
+ * in order (ACK only for what was stored). Last, close what ended and
+ * sweep idle connections. A connection with frames in a unit (inflight)
+ * is never freed nor swept, so items can point at it safely; replies of
+ * one connection leave in the order of its frames. */
 #include "alarm/rx.h"
 
 #include <errno.h>
@@ -39,6 +47,8 @@
 #define RX_OUT_MAX 65536       /* unsent bytes before a connection is dropped */
 #define RX_REPLY_MAX 256
 #define RX_UDP_BUF (DC09_FRAME_MAX + 64)
+#define RX_OPEN_MAX 16384      /* frames waiting in the open unit before
+				* the loop stops reading and waits */
 
 enum rx_reply { REPLY_NONE, REPLY_ACK, REPLY_NAK, REPLY_DUH, REPLY_STORE };
 
@@ -47,6 +57,8 @@ struct rx_conn {
 	int eof;            /* peer closed its side: close once replies are out */
 	int dead;           /* error: close at the end of the round */
 	int dirty;          /* on this round's touched list */
+	int parked;         /* taken out of epoll (ended, replies pending) */
+	size_t inflight;    /* frames in a unit, not yet answered */
 	uint32_t ev_mask;   /* events registered with epoll */
 	int64_t last_ms;    /* monotonic time of the last byte read */
 	struct rx_conn *prev, *next;  /* idle list, least recently active first */
@@ -64,24 +76,40 @@ struct rx_item {
 	enum rx_reply reply;
 	const char *why;                  /* reason logged with NAK / DUH */
 	int link_test;
+	int64_t rx_ms;                    /* wall clock when decided */
 	size_t ev_first, ev_n;
 	char account[DC09_ACCT_MAX];
 	struct alarm_account acct;
 	struct dc09_frame frame;
 };
 
-struct alarm_rx {
-	int ep, tcp, udp, tfd, efd, spare_fd;
-	unsigned port;
-	pthread_t thread;
-	struct alarm_sink sink;
-	struct rx_opts opts;
-	struct rx_conn *idle_head, *idle_tail;
-	/* this round */
+/* Frames waiting for one store_batch, and their events. */
+struct rx_unit {
 	struct rx_item *items;
 	size_t n_items, cap_items;
 	struct alarm_event *events;
 	size_t n_events, cap_events;
+	int rc;                           /* store_batch's return */
+};
+
+struct alarm_rx {
+	int ep, tcp, udp, tfd, efd, cfd, spare_fd;
+	unsigned port;
+	pthread_t thread, committer;
+	int committer_started;
+	struct alarm_sink sink;
+	struct rx_opts opts;
+	struct rx_conn *idle_head, *idle_tail;
+	struct rx_unit units[2];
+	struct rx_unit *open;             /* frames of this and later rounds */
+	struct rx_unit *busy;             /* at the committer; NULL: idle */
+	size_t round_first;               /* first item of open read this round */
+	/* loop ↔ committer */
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;             /* a job or stop for the committer */
+	pthread_cond_t dcond;             /* the job is done */
+	struct rx_unit *job;
+	int job_done, cstop;
 	struct rx_conn **touched;
 	size_t n_touched, cap_touched;
 	char udp_bufs[RX_UDP_BURST][RX_UDP_BUF];
@@ -131,10 +159,23 @@ static void conn_close(struct alarm_rx *rx, struct rx_conn *c)
 {
 	idle_unlink(rx, c);
 	atomic_fetch_sub(&rx->conns_open, 1);
-	epoll_ctl(rx->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	if (!c->parked)
+		epoll_ctl(rx->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	buf_free(&c->out);
 	free(c);
+}
+
+/* Takes a connection out of epoll: it ended (or failed) and waits only
+ * for the replies of frames still in a unit. Hang-ups would otherwise be
+ * reported again on every round. */
+static void conn_park(struct alarm_rx *rx, struct rx_conn *c)
+{
+	if (c->parked)
+		return;
+	epoll_ctl(rx->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	c->parked = 1;
+	c->ev_mask = 0;
 }
 
 /* Reads until EOF, writes while output waits. */
@@ -143,10 +184,15 @@ static void conn_set_events(struct alarm_rx *rx, struct rx_conn *c)
 	uint32_t want = (c->eof ? 0 : EPOLLIN) | (c->out.len ? EPOLLOUT : 0);
 	struct epoll_event ev = {.events = want, .data.ptr = c};
 
-	if (want == c->ev_mask)
+	if (want == 0) {
+		conn_park(rx, c);
 		return;
-	if (epoll_ctl(rx->ep, EPOLL_CTL_MOD, c->fd, &ev) != 0)
+	}
+	if (want == c->ev_mask && !c->parked)
+		return;
+	if (epoll_ctl(rx->ep, c->parked ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c->fd, &ev) != 0)
 		c->dead = 1;
+	c->parked = 0;
 	c->ev_mask = want;
 }
 
@@ -215,13 +261,17 @@ static void accept_ready(struct alarm_rx *rx)
 
 /* ---- items ---- */
 
+/* A new frame in the open unit. The array may move: events point at
+ * their frames only once the unit is handed over (unit_submit). */
 static struct rx_item *item_new(struct alarm_rx *rx)
 {
-	if (rx->n_items == rx->cap_items) {
-		rx->cap_items = rx->cap_items ? rx->cap_items * 2 : 64;
-		rx->items = xrealloc(rx->items, rx->cap_items * sizeof *rx->items);
+	struct rx_unit *u = rx->open;
+
+	if (u->n_items == u->cap_items) {
+		u->cap_items = u->cap_items ? u->cap_items * 2 : 64;
+		u->items = xrealloc(u->items, u->cap_items * sizeof *u->items);
 	}
-	struct rx_item *it = &rx->items[rx->n_items++];
+	struct rx_item *it = &u->items[u->n_items++];
 	it->conn = NULL;
 	it->addrlen = 0;
 	it->err = 0;
@@ -318,15 +368,15 @@ static void udp_read(struct alarm_rx *rx)
 
 /* ---- deciding ---- */
 
-static void events_reserve(struct alarm_rx *rx, size_t more)
+static void events_reserve(struct rx_unit *u, size_t more)
 {
-	if (rx->n_events + more <= rx->cap_events)
+	if (u->n_events + more <= u->cap_events)
 		return;
-	size_t cap = rx->cap_events ? rx->cap_events : 256;
-	while (cap < rx->n_events + more)
+	size_t cap = u->cap_events ? u->cap_events : 256;
+	while (cap < u->n_events + more)
 		cap *= 2;
-	rx->events = xrealloc(rx->events, cap * sizeof *rx->events);
-	rx->cap_events = cap;
+	u->events = xrealloc(u->events, cap * sizeof *u->events);
+	u->cap_events = cap;
 }
 
 static int reply_set(struct rx_item *it, enum rx_reply r, const char *why)
@@ -337,7 +387,7 @@ static int reply_set(struct rx_item *it, enum rx_reply r, const char *why)
 }
 
 /* Everything short of storing: sets it->reply, or REPLY_STORE with its
- * events appended to rx->events. */
+ * events appended to the open unit's events. */
 static int item_decide(struct alarm_rx *rx, struct rx_item *it, int64_t now_ms)
 {
 	struct dc09_frame *f = &it->frame;
@@ -377,9 +427,10 @@ static int item_decide(struct alarm_rx *rx, struct rx_item *it, int64_t now_ms)
 		it->link_test = 1;
 		return reply_set(it, REPLY_ACK, NULL);
 	}
-	events_reserve(rx, ALARM_FRAME_EVENTS_MAX);
+	struct rx_unit *u = rx->open;
+	events_reserve(u, ALARM_FRAME_EVENTS_MAX);
 	size_t n = 0;
-	struct alarm_event *ev = rx->events + rx->n_events;
+	struct alarm_event *ev = u->events + u->n_events;
 	if (alarm_payload_decode(f, ev, ALARM_FRAME_EVENTS_MAX, &n) != 0)
 		return reply_set(it, REPLY_DUH, "unsupported_payload");
 	if (n == 0) {
@@ -393,9 +444,9 @@ static int item_decide(struct alarm_rx *rx, struct rx_item *it, int64_t now_ms)
 		if (!ev[i].account[0])
 			memcpy(ev[i].account, it->account, sizeof ev[i].account);
 	}
-	it->ev_first = rx->n_events;
+	it->ev_first = u->n_events;
 	it->ev_n = n;
-	rx->n_events += n;
+	u->n_events += n;
 	return reply_set(it, REPLY_STORE, NULL);
 }
 
@@ -460,45 +511,149 @@ static void item_send(struct alarm_rx *rx, struct rx_item *it, int64_t now_ms)
 	}
 }
 
-/* Decide, store once, reply. */
+/* The reply of one frame, once it is final; refreshes supervision. */
+static void item_answer(struct alarm_rx *rx, struct rx_item *it, int64_t now_ms)
+{
+	if (it->reply == REPLY_ACK && rx->sink.heard)
+		rx->sink.heard(rx->sink.ctx, it->account, it->rx_ms, it->link_test);
+	item_send(rx, it, now_ms);
+}
+
+/* Decides the frames read this round. Those that store nothing are
+ * answered now when their connection has nothing waiting (UDP never
+ * waits: datagrams carry no order); the others stay in the open unit
+ * (compacted), counted in their connection's inflight. */
 static void round_process(struct alarm_rx *rx)
+{
+	struct rx_unit *u = rx->open;
+	int64_t now_ms = clock_now_ms();
+	size_t w = rx->round_first;
+
+	if (u->n_items == rx->round_first)
+		return;
+	atomic_fetch_add(&rx->frames, u->n_items - rx->round_first);
+	for (size_t i = rx->round_first; i < u->n_items; i++) {
+		struct rx_item *it = &u->items[i];
+		it->rx_ms = now_ms;
+		item_decide(rx, it, now_ms);
+		if (it->reply != REPLY_STORE && (!it->conn || it->conn->inflight == 0)) {
+			item_answer(rx, it, now_ms);
+			continue;
+		}
+		if (it->conn)
+			it->conn->inflight++;
+		if (w != i)
+			u->items[w] = *it;
+		w++;
+	}
+	u->n_items = w;
+	rx->round_first = w;
+}
+
+/* Sends the replies of a unit whose store_batch returned (rc), in order. */
+static void unit_complete(struct alarm_rx *rx, struct rx_unit *u)
 {
 	int64_t now_ms = clock_now_ms();
 
-	if (rx->n_items == 0)
-		return;
-	rx->n_events = 0;
-	atomic_fetch_add(&rx->frames, rx->n_items);
-	for (size_t i = 0; i < rx->n_items; i++)
-		item_decide(rx, &rx->items[i], now_ms);
-	if (rx->n_events > 0) {
-		/* Decoders point events at their frame; items no longer move. */
-		int rc = rx->sink.store_batch(rx->sink.ctx, rx->events, rx->n_events);
+	if (u->n_events > 0) {
 		atomic_fetch_add(&rx->batches, 1);
-		if (rc != 0)
-			log_error("alarm rx: storing %zu events failed", rx->n_events);
+		if (u->rc != 0)
+			log_error("alarm rx: storing %zu events failed", u->n_events);
 		else
-			atomic_fetch_add(&rx->nevents, rx->n_events);
-		for (size_t i = 0; i < rx->n_items; i++) {
-			struct rx_item *it = &rx->items[i];
-			if (it->reply != REPLY_STORE)
-				continue;
-			int ok = rc == 0;
+			atomic_fetch_add(&rx->nevents, u->n_events);
+	}
+	for (size_t i = 0; i < u->n_items; i++) {
+		struct rx_item *it = &u->items[i];
+		if (it->reply == REPLY_STORE) {
+			int ok = u->rc == 0;
 			for (size_t k = 0; k < it->ev_n && ok; k++) {
-				enum alarm_store_result r = rx->events[it->ev_first + k].result;
+				enum alarm_store_result r = u->events[it->ev_first + k].result;
 				ok = r == ALARM_STORE_STORED || r == ALARM_STORE_DUPLICATE;
 			}
 			reply_set(it, ok ? REPLY_ACK : REPLY_NAK, ok ? NULL : "store_failed");
 		}
+		item_answer(rx, it, now_ms);
+		if (it->conn) {
+			it->conn->inflight--;
+			conn_touch(rx, it->conn);
+		}
 	}
-	for (size_t i = 0; i < rx->n_items; i++) {
-		struct rx_item *it = &rx->items[i];
-		if (it->reply == REPLY_ACK && rx->sink.heard)
-			rx->sink.heard(rx->sink.ctx, it->account, now_ms, it->link_test);
-		item_send(rx, it, now_ms);
+	u->n_items = 0;
+	u->n_events = 0;
+	u->rc = 0;
+}
+
+/* Hands the open unit to the committer (which must be idle) and opens
+ * the other one. A unit without events needs no commit: answered now. */
+static void unit_submit(struct alarm_rx *rx)
+{
+	struct rx_unit *u = rx->open;
+
+	if (u->n_items == 0)
+		return;
+	if (u->n_events == 0) {
+		unit_complete(rx, u);
+		rx->round_first = 0;
+		return;
 	}
-	rx->n_items = 0;
-	rx->n_events = 0;
+	/* The items array no longer moves: point the events at their frames. */
+	for (size_t i = 0; i < u->n_items; i++)
+		for (size_t k = 0; k < u->items[i].ev_n; k++)
+			u->events[u->items[i].ev_first + k].frame = &u->items[i].frame;
+	rx->busy = u;
+	rx->open = u == &rx->units[0] ? &rx->units[1] : &rx->units[0];
+	rx->round_first = 0;
+	pthread_mutex_lock(&rx->qlock);
+	rx->job = u;
+	rx->job_done = 0;
+	pthread_cond_signal(&rx->qcond);
+	pthread_mutex_unlock(&rx->qlock);
+}
+
+/* The busy unit, if its commit returned (wait: block until it does):
+ * answered; then the open unit goes to the committer. Every item of the
+ * open unit must have been decided (round_process). */
+static void unit_collect(struct alarm_rx *rx, int wait)
+{
+	if (rx->busy) {
+		pthread_mutex_lock(&rx->qlock);
+		while (wait && !rx->job_done)
+			pthread_cond_wait(&rx->dcond, &rx->qlock);
+		int done = rx->job_done;
+		pthread_mutex_unlock(&rx->qlock);
+		if (!done)
+			return;
+		struct rx_unit *u = rx->busy;
+		rx->busy = NULL;
+		unit_complete(rx, u);
+	}
+	unit_submit(rx);
+}
+
+static void *committer_main(void *arg)
+{
+	struct alarm_rx *rx = arg;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&rx->qlock);
+	for (;;) {
+		while (!rx->job && !rx->cstop)
+			pthread_cond_wait(&rx->qcond, &rx->qlock);
+		if (!rx->job)
+			break;
+		struct rx_unit *u = rx->job;
+		pthread_mutex_unlock(&rx->qlock);
+		/* Durable when it returns: only then may the loop ACK. */
+		u->rc = rx->sink.store_batch(rx->sink.ctx, u->events, u->n_events);
+		pthread_mutex_lock(&rx->qlock);
+		rx->job = NULL;
+		rx->job_done = 1;
+		pthread_cond_signal(&rx->dcond);
+		if (write(rx->cfd, &one, sizeof one) != sizeof one)
+			log_error("alarm rx: cannot signal a commit: %s", strerror(errno));
+	}
+	pthread_mutex_unlock(&rx->qlock);
+	return NULL;
 }
 
 /* Writes replies and closes connections that ended. */
@@ -508,8 +663,12 @@ static void round_finish(struct alarm_rx *rx)
 		struct rx_conn *c = rx->touched[i];
 		c->dirty = 0;
 		conn_flush(rx, c);
-		if (c->dead || (c->eof && c->out.len == 0))
+		if (!c->dead && !(c->eof && c->out.len == 0))
+			continue;
+		if (c->inflight == 0)
 			conn_close(rx, c);
+		else
+			conn_park(rx, c);
 	}
 	rx->n_touched = 0;
 }
@@ -519,6 +678,13 @@ static void idle_sweep(struct alarm_rx *rx)
 	int64_t now = clock_mono_ms();
 	while (rx->idle_head && rx->idle_head->last_ms + rx->opts.idle_ms <= now) {
 		struct rx_conn *c = rx->idle_head;
+		if (c->inflight > 0) {
+			/* Waiting for its replies: not idle. */
+			c->last_ms = now;
+			idle_unlink(rx, c);
+			idle_append(rx, c);
+			continue;
+		}
 		if (dc09_stream_pending(&c->stream))
 			log_info("alarm rx: %s idle with a partial frame, closed", c->peer);
 		conn_close(rx, c);
@@ -547,6 +713,9 @@ static void *rx_main(void *arg)
 				if (read(rx->efd, &v, sizeof v) < 0)
 					v = 0;
 				stop = 1;
+			} else if (p == &rx->cfd) {
+				if (read(rx->cfd, &v, sizeof v) < 0)
+					v = 0;
 			} else if (p == &rx->tfd) {
 				if (read(rx->tfd, &v, sizeof v) < 0)
 					v = 0;
@@ -564,10 +733,18 @@ static void *rx_main(void *arg)
 			}
 		}
 		round_process(rx);
+		/* Answers the committed unit, hands over the open one. A full
+		 * open unit waits for the commit (backpressure). */
+		unit_collect(rx, rx->open->n_items >= RX_OPEN_MAX);
 		round_finish(rx);
 		if (sweep)
 			idle_sweep(rx);
 	}
+	/* Stopping: what was read is stored and answered first. */
+	round_process(rx);
+	while (rx->busy || rx->open->n_items)
+		unit_collect(rx, 1);
+	round_finish(rx);
 	while (rx->idle_head)
 		conn_close(rx, rx->idle_head);
 	return NULL;
@@ -666,12 +843,24 @@ static int ep_add(int ep, int fd, void *tag)
 
 static void rx_free(struct alarm_rx *rx)
 {
-	int fds[] = {rx->ep, rx->tcp, rx->udp, rx->tfd, rx->efd, rx->spare_fd};
+	int fds[] = {rx->ep, rx->tcp, rx->udp, rx->tfd, rx->efd, rx->cfd, rx->spare_fd};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	free(rx->items);
-	free(rx->events);
+	if (rx->committer_started) {
+		pthread_mutex_lock(&rx->qlock);
+		rx->cstop = 1;
+		pthread_cond_signal(&rx->qcond);
+		pthread_mutex_unlock(&rx->qlock);
+		pthread_join(rx->committer, NULL);
+	}
+	pthread_mutex_destroy(&rx->qlock);
+	pthread_cond_destroy(&rx->qcond);
+	pthread_cond_destroy(&rx->dcond);
+	for (int i = 0; i < 2; i++) {
+		free(rx->units[i].items);
+		free(rx->units[i].events);
+	}
 	free(rx->touched);
 	free(rx);
 }
@@ -681,7 +870,11 @@ int rx_start_opts(const char *hostport, const struct alarm_sink *sink, const str
 {
 	struct alarm_rx *rx = xcalloc(1, sizeof *rx);
 
-	rx->ep = rx->tcp = rx->udp = rx->tfd = rx->efd = rx->spare_fd = -1;
+	rx->ep = rx->tcp = rx->udp = rx->tfd = rx->efd = rx->cfd = rx->spare_fd = -1;
+	rx->open = &rx->units[0];
+	pthread_mutex_init(&rx->qlock, NULL);
+	pthread_cond_init(&rx->qcond, NULL);
+	pthread_cond_init(&rx->dcond, NULL);
 	rx->sink = *sink;
 	rx->opts.idle_ms = opts && opts->idle_ms > 0 ? opts->idle_ms : 60000;
 	rx->opts.tick_ms = opts && opts->tick_ms > 0 ? opts->tick_ms : 1000;
@@ -695,8 +888,9 @@ int rx_start_opts(const char *hostport, const struct alarm_sink *sink, const str
 	rx->ep = epoll_create1(EPOLL_CLOEXEC);
 	rx->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	rx->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	rx->cfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	rx->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (rx->ep < 0 || rx->tfd < 0 || rx->efd < 0)
+	if (rx->ep < 0 || rx->tfd < 0 || rx->efd < 0 || rx->cfd < 0)
 		goto fail;
 	struct itimerspec its = {0};
 	its.it_interval.tv_sec = rx->opts.tick_ms / 1000;
@@ -705,8 +899,13 @@ int rx_start_opts(const char *hostport, const struct alarm_sink *sink, const str
 	if (timerfd_settime(rx->tfd, 0, &its, NULL) != 0)
 		goto fail;
 	if (ep_add(rx->ep, rx->tcp, &rx->tcp) || ep_add(rx->ep, rx->udp, &rx->udp) ||
-	    ep_add(rx->ep, rx->tfd, &rx->tfd) || ep_add(rx->ep, rx->efd, &rx->efd))
+	    ep_add(rx->ep, rx->tfd, &rx->tfd) || ep_add(rx->ep, rx->efd, &rx->efd) ||
+	    ep_add(rx->ep, rx->cfd, &rx->cfd))
 		goto fail;
+	if (pthread_create(&rx->committer, NULL, committer_main, rx) != 0)
+		goto fail;
+	rx->committer_started = 1;
+	pthread_setname_np(rx->committer, "alarm-commit");
 	if (pthread_create(&rx->thread, NULL, rx_main, rx) != 0)
 		goto fail;
 	pthread_setname_np(rx->thread, "alarm-rx");

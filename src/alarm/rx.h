@@ -4,10 +4,13 @@
  * hard at start).
  *
  * Durability contract: a frame is never ACKed before its events are
- * stored. Each loop round reads what is ready on every socket, decodes all
- * complete frames, stores their events with ONE store_batch call (group
- * commit across connections), and only then sends the responses, in order
- * per connection. Storage lives behind struct alarm_sink.
+ * stored. Each loop round reads what is ready on every socket and decodes
+ * all complete frames; a committer thread stores the events of everything
+ * decoded since its last commit with ONE store_batch call (group commit
+ * across connections and rounds) while the loop goes on reading the next
+ * batch (at most one batch in flight); the responses of a batch are sent
+ * only after its store_batch returned, in order per connection. Storage
+ * lives behind struct alarm_sink.
  *
  * Responses (decided from ANSI/SIA DC-09 and DESIGN.md):
  * - ACK: stored (or duplicate of a stored event), NULL link tests, frames
@@ -29,8 +32,11 @@
 
 #include "alarm/event.h"
 
-/* Storage and supervision behind the receiver. All callbacks run on the
- * receiver thread; ctx must outlive the receiver. */
+/* Storage and supervision behind the receiver. lookup_account and heard
+ * run on the receiver thread, store_batch on the committer thread (one
+ * call at a time, batches in the order their frames arrived; a batch is
+ * stored only after the previous call returned); ctx must outlive the
+ * receiver. */
 struct alarm_sink {
 	void *ctx;
 	/* Fills *out for the device (receiver and line are the hex digits

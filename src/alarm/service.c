@@ -65,15 +65,15 @@ struct alarm_state {
 	struct dev *by_acct[DEV_BUCKETS];
 	struct dev *by_id[DEV_BUCKETS];
 	size_t ndev;
-	int durable;                   /* rx thread's connection set up */
-	struct dedupe *dd;             /* keys of the last 10 minutes (rx thread) */
+	int durable;                   /* committer thread's connection set up */
+	struct dedupe *dd;             /* keys of the last 10 minutes (committer) */
 	int64_t dd_pruned_ms;
 	_Atomic int64_t store_ns;      /* time spent storing (stats) */
 	struct buf key, key2;
 	struct buf keys;               /* this batch's keys, NUL-separated */
 	size_t *key_off;
 	const char **key_ptr;
-	/* rx thread scratch */
+	/* committer thread scratch (sink_store) */
 	uint64_t *hashes;
 	struct batch_site *bsites;
 	struct store_alarm_site *sites;
@@ -270,7 +270,14 @@ void alarm_service_device_changed(struct app *app, int64_t id)
 		store_device_clear(&r);
 }
 
-/* ---- the sink (receiver thread) ---- */
+/* ---- the sink ----
+ * sink_lookup and sink_heard run on the receiver thread; sink_store on
+ * the receiver's committer thread, one batch at a time in arrival order,
+ * so the retransmission memory (dedupe) needs no lock and a batch sees
+ * every key of the batches before it already stored (or removed, when
+ * that commit failed and its frames were NAKed): an event retransmitted
+ * while its first copy is being committed is checked after that commit
+ * and found a duplicate. */
 
 static int sink_lookup(void *ctx, const char *receiver, const char *line, const char *account,
 		       struct alarm_account *out)

@@ -5,8 +5,9 @@
  *
  * Threads: the receiver thread (rx.c) looks accounts up in an in-memory
  * device table (a rwlock guards it; API writes refresh it through
- * alarm_service_device_changed) and stores each round's events in one
- * durable transaction on its own connection; one pipeline thread does the
+ * alarm_service_device_changed); its committer thread stores each batch
+ * of events in one durable transaction on its own connection while the
+ * receiver reads the next batch; one pipeline thread does the
  * rest and runs the supervision timer; one notifier thread calls people.
  *
  * Environment: PCCC_NOTIFY_WEBHOOK (URL): the webhook notifier backend. */

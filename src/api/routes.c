@@ -6,6 +6,7 @@
 #include "api/alarms.h"
 #include "api/api.h"
 #include "api/board.h"
+#include "api/forms.h"
 #include "api/oidc.h"
 #include "api/register_api.h"
 #include "api/system.h"
@@ -206,6 +207,15 @@ const struct route api_routes[] = {
     {.method = "GET", .pattern = "/api/v1/enforcement/overdue", .handler = api_enforcement_overdue,
      .perm = PERM_FACILITY_READ, .flags = ROUTE_LIST, .params = api_overdue_params,
      .summary = "Overdue remediations and unpaid penalties in scope", .tag = "enforcement"},
+    {.method = "GET", .pattern = "/api/v1/inspections/{id}/record.html",
+     .handler = api_inspection_record, .perm = PERM_SELF, .params = api_form_id_params,
+     .summary = "Printable inspection record (biên bản kiểm tra, A4 HTML), numbered per commune "
+		"and year on first print; house.read / facility.read and scope as the record",
+     .tag = "enforcement"},
+    {.method = "GET", .pattern = "/api/v1/penalties/{id}/decision.html",
+     .handler = api_penalty_decision, .perm = PERM_FACILITY_READ, .params = api_form_id_params,
+     .summary = "Printable administrative penalty decision (quyết định xử phạt, A4 HTML)",
+     .tag = "enforcement"},
     /* ---- end register ---- */
 
     /* ---- alarms, devices, live board (issue 5) ---- */

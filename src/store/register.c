@@ -39,6 +39,9 @@
 #include "store/scope.h"
 
 static _Thread_local int in_bulk;
+/* 1 while this thread's write transaction has the FTS insert trigger
+ * dropped: house_insert then fills houses_fts itself (see fts_pause). */
+static _Thread_local int fts_paused;
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -98,6 +101,8 @@ static int tx_end(struct store *st, int rc)
 }
 
 static int register_sqlite_extras(struct store *st);
+static int fts_pause(struct store *st);
+static int fts_resume(struct store *st, int ok);
 
 /* SQLite: a large page cache while a bulk write runs (houses are keyed by
  * scrambled IDs, so their inserts touch pages all over the B-trees), the
@@ -115,6 +120,8 @@ int store_register_begin_bulk(struct store *st)
 	int rc = register_sqlite_extras(st);
 	if (rc == STORE_OK)
 		rc = db_begin_write(st);
+	if (rc == STORE_OK && (rc = fts_pause(st)) != STORE_OK)
+		db_rollback(st);
 	if (rc == STORE_OK)
 		in_bulk = 1;
 	return rc;
@@ -124,6 +131,11 @@ int store_register_end_bulk(struct store *st, int ok)
 {
 	int rc = STORE_OK;
 	in_bulk = 0;
+	if (ok && fts_resume(st, 1) != STORE_OK) {
+		ok = 0;
+		rc = STORE_ERROR;
+	}
+	fts_paused = 0;
 	if (ok)
 		rc = db_commit(st);
 	else
@@ -187,6 +199,7 @@ struct unit_cache_entry {
 };
 
 #define UNIT_CACHE 4096
+#define UNIT_PROBE 16
 static struct unit_cache_entry unit_cache[UNIT_CACHE];
 static pthread_mutex_t unit_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -205,15 +218,21 @@ static int unit_info(struct store *st, const char *unit, char province[4], char 
 {
 	unsigned h = unit_hash(unit);
 	pthread_mutex_lock(&unit_cache_lock);
-	struct unit_cache_entry *e = &unit_cache[h];
-	if (e->st == st && strcmp(e->unit, unit) == 0) {
-		memcpy(province, e->province, 4);
-		if (names)
-			*names = xstrdup(e->names);
-		if (name)
-			*name = xstrdup(e->name);
-		pthread_mutex_unlock(&unit_cache_lock);
-		return STORE_OK;
+	/* linear probing over UNIT_PROBE slots: two communes whose hashes
+	 * collide must not evict each other on every row of an import */
+	for (unsigned p = 0; p < UNIT_PROBE; p++) {
+		struct unit_cache_entry *e = &unit_cache[(h + p) % UNIT_CACHE];
+		if (!e->st)
+			break;
+		if (e->st == st && strcmp(e->unit, unit) == 0) {
+			memcpy(province, e->province, 4);
+			if (names)
+				*names = xstrdup(e->names);
+			if (name)
+				*name = xstrdup(e->name);
+			pthread_mutex_unlock(&unit_cache_lock);
+			return STORE_OK;
+		}
 	}
 	pthread_mutex_unlock(&unit_cache_lock);
 
@@ -265,6 +284,14 @@ static int unit_info(struct store *st, const char *unit, char province[4], char 
 	}
 	char *folded = buf_take(&b);
 	pthread_mutex_lock(&unit_cache_lock);
+	struct unit_cache_entry *e = &unit_cache[h];
+	for (unsigned p = 0; p < UNIT_PROBE; p++) {
+		struct unit_cache_entry *c = &unit_cache[(h + p) % UNIT_CACHE];
+		if (!c->st || (c->st == st && strcmp(c->unit, unit) == 0)) {
+			e = c;
+			break;
+		}
+	}
 	free(e->names);
 	free(e->name);
 	e->st = st;
@@ -286,6 +313,11 @@ static int unit_info(struct store *st, const char *unit, char province[4], char 
 }
 
 /* ---- SQLite extras: the FTS5 address index -------------------------------- */
+
+#define FTS_TRIGGER_AI                                                                     \
+	"CREATE TRIGGER IF NOT EXISTS houses_fts_ai AFTER INSERT ON houses BEGIN"           \
+	" INSERT INTO houses_fts (rowid, address_folded)"                                  \
+	" VALUES (new.serial, new.address_folded); END"
 
 static const struct store *fts_ready_for;
 static pthread_mutex_t fts_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -320,9 +352,7 @@ static int register_sqlite_extras(struct store *st)
 			     "CREATE VIRTUAL TABLE IF NOT EXISTS houses_fts USING fts5("
 			     " address_folded, content='houses', content_rowid='serial',"
 			     " tokenize='unicode61 remove_diacritics 0');"
-			     "CREATE TRIGGER IF NOT EXISTS houses_fts_ai AFTER INSERT ON houses BEGIN"
-			     " INSERT INTO houses_fts (rowid, address_folded)"
-			     " VALUES (new.serial, new.address_folded); END;"
+			     FTS_TRIGGER_AI ";"
 			     "CREATE TRIGGER IF NOT EXISTS houses_fts_ad AFTER DELETE ON houses BEGIN"
 			     " INSERT INTO houses_fts (houses_fts, rowid, address_folded)"
 			     " VALUES ('delete', old.serial, old.address_folded); END;"
@@ -342,6 +372,44 @@ out:
 		fts_ready_for = st;
 	pthread_mutex_unlock(&fts_lock);
 	return rc;
+}
+
+/* Bulk writes, in the writer's transaction: an INSERT that fires a trigger
+ * into the FTS5 table makes SQLite keep a statement journal (a copy of
+ * every page the statement touches, written to a temporary file) for each
+ * row, which cost ~20 page writes a row. With the insert trigger dropped,
+ * house_insert writes the row and its index entry as two single-row
+ * statements that need none; fts_resume puts the trigger back before the
+ * commit (a rollback restores it anyway). */
+static int fts_pause(struct store *st)
+{
+	if (!is_sqlite(st) || fts_paused)
+		return STORE_OK;
+	int rc = db_exec(st, "DROP TRIGGER IF EXISTS houses_fts_ai");
+	if (rc == STORE_OK)
+		fts_paused = 1;
+	return rc;
+}
+
+static int fts_resume(struct store *st, int ok)
+{
+	if (!fts_paused)
+		return STORE_OK;
+	fts_paused = 0;
+	return ok ? db_exec(st, FTS_TRIGGER_AI) : STORE_OK;
+}
+
+static int fts_insert(struct store *st, long long serial, const char *folded)
+{
+	struct db_stmt *s = db_prepare(st, "INSERT INTO houses_fts (rowid, address_folded) "
+					   "VALUES ($1, $2)");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_int(s, 1, serial);
+	db_bind_text(s, 2, folded);
+	int rc = db_step(s);
+	db_finish(s);
+	return rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
 }
 
 /* ---- rows → JSON ------------------------------------------------------------ */
@@ -636,6 +704,8 @@ static int house_insert(struct store *st, const struct scope *sc, const char *un
 		bind_field(s, ++n, f, json_object_get(h, f->key));
 	rc = db_step(s);
 	db_finish(s);
+	if (rc == DB_DONE && fts_paused)
+		rc = fts_insert(st, (long long)ser, folded) == STORE_OK ? DB_DONE : STORE_ERROR;
 	if (rc == DB_DONE) {
 		rc = STORE_OK;
 		memcpy(id_out, id, HOUSEID_MAX);
@@ -835,7 +905,9 @@ int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, 
 		bulk_cache(st, 0);
 		return rc;
 	}
-	if (need)
+	if (!in_bulk)
+		rc = fts_pause(st);
+	if (need && rc == STORE_OK)
 		rc = seq_take(st, "house", (long long)need, &serial);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		json_t *h = json_array_get(rows, i);
@@ -856,6 +928,11 @@ int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, 
 		}
 		if (ids)
 			json_array_append_new(ids, json_string(id));
+	}
+	if (!in_bulk) {
+		int r2 = fts_resume(st, rc == STORE_OK);
+		if (rc == STORE_OK)
+			rc = r2;
 	}
 	rc = tx_end(st, rc);
 	bulk_cache(st, 0);

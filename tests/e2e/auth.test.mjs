@@ -76,6 +76,7 @@ async function checkClean(page, problems) {
 }
 
 async function signIn(page, username, password) {
+	await ctx.clearCookies();   // whatever an earlier (failed) test left
 	await page.goto(BASE + '/#/login');
 	await page.getByLabel('Tên đăng nhập').fill(username);
 	await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
@@ -311,6 +312,16 @@ test('admin: accounts page, create (temporary password once), disable, enable', 
 	await page.getByText('Đã mở khóa tài khoản ' + created.username + '.').waitFor({ timeout: TIMEOUT });
 	await row.locator('button[data-action="disable"]').waitFor({ timeout: TIMEOUT });
 
+	// Edit the name in the dialog.
+	await row.locator('button[data-action="edit"]').click();
+	const edit = page.locator('dialog.edit-dialog');
+	await edit.waitFor();
+	created.display = 'Vũ Thị Thu Trang (e2e, sửa)';
+	await edit.getByLabel('Họ tên').fill(created.display);
+	await edit.locator('[data-testid="edit-save"]').click();
+	await page.getByText('Đã lưu thay đổi của tài khoản ' + created.username + '.').waitFor({ timeout: TIMEOUT });
+	await page.locator('#accounts-table tr[data-username="' + created.username + '"]', { hasText: created.display }).waitFor({ timeout: TIMEOUT });
+
 	// Reset: a new temporary password, shown once; the old one is void.
 	await row.locator('button[data-action="reset"]').click();
 	await dialog.locator('[data-testid="confirm-ok"]').click();
@@ -361,6 +372,8 @@ test('new account: forced password change, then no access to Accounts', async ()
 	await page.goto(BASE + '/#/units');
 	await page.waitForURL(/#\/password/, { timeout: TIMEOUT });
 	await page.locator('[data-testid="must-change"]').waitFor({ timeout: TIMEOUT });
+	await page.mouse.move(0, 0);
+	await page.screenshot({ path: join(SHOTS, 'password.png') });
 
 	// Policy checks in the page, then the change.
 	await page.fill('#pw-current', created.temp);
@@ -368,6 +381,10 @@ test('new account: forced password change, then no access to Accounts', async ()
 	await page.fill('#pw-again', 'short');
 	await page.click('#pw-submit');
 	await page.locator('#pw-new-err', { hasText: 'ít nhất 10 ký tự' }).waitFor();
+	await page.fill('#pw-new', 'onlyletterslong');
+	await page.fill('#pw-again', 'onlyletterslong');
+	await page.click('#pw-submit');
+	await page.locator('#pw-new-err', { hasText: 'hai loại ký tự' }).waitFor();
 	await page.fill('#pw-new', NEW_PASSWORD);
 	await page.fill('#pw-again', NEW_PASSWORD + 'x');
 	await page.click('#pw-submit');
@@ -427,6 +444,7 @@ test('auditor: the creation is in the audit trail, CSV export', async () => {
 	assert.match(await hit.textContent(), /Tạo tài khoản/);
 	assert.match(await hit.textContent(), /commune_officer/);
 
+	assert.match(await page.getAttribute('[data-testid="audit-xlsx"]', 'href'), /format=xlsx/);
 	const href = await page.getAttribute('[data-testid="audit-csv"]', 'href');
 	assert.match(href, /format=csv/);
 	const csv = await page.evaluate(async (u) => {

@@ -516,6 +516,7 @@ test('inspection checklist offline on a phone: kept, sent when back online', asy
 	await page.reload();
 	await page.locator('[data-testid="draft-restored"]').waitFor({ timeout: TIMEOUT });
 	assert.equal(await page.isChecked('#r-LOI_THOAT_NAN_2-fail'), true);
+	assert.equal(await page.inputValue('#checklist select[name="kind"]'), 'periodic', 'still an official inspection offline');
 	assert.equal(await page.inputValue('#note-LOI_THOAT_NAN_2'), 'Chưa có lối thoát nạn thứ hai qua mái');
 	await page.locator('.check-item[data-code="LOI_THOAT_NAN_2"] .thumb img').waitFor({ timeout: TIMEOUT });
 		// Not everything answered: refused with a count.

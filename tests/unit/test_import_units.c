@@ -399,7 +399,7 @@ static void test_cmd_import(void **state)
 	json_decref(u);
 
 	/* Usage errors: exit 2. */
-	assert_int_equal(run_import(f, "houses", f->csv), 2);
+	assert_int_equal(run_import(f, "bogus", f->csv), 2);
 	assert_int_equal(run_import(f, "units", NULL), 2);
 	/* A missing file: exit 1 with the reason. */
 	assert_int_equal(run_import(f, "units", "/nonexistent/x.csv"), 1);

@@ -3,9 +3,11 @@
 // subtree anyway). A filtered, paged list (GET /api/v1/accounts) with CSV
 // and Excel exports of the whole filtered set; disable, enable and reset
 // (each confirmed in a dialog); a form creating one account whose
-// temporary password is shown once, with a copy button; and a CSV import
-// (username,display_name,role,unit[,covered_communes]) that reports the
-// rejected rows by line and the temporary passwords of the created ones.
+// temporary password is shown once, with a copy button; an edit dialog
+// (name, role, unit, covered communes: PATCH /api/v1/accounts/{id}); and a
+// CSV import (username,display_name,role,unit[,covered_communes]) that
+// reports the rejected rows by line and the temporary passwords of the
+// created ones.
 import { h, clear, icon } from '../dom.js';
 import { t, locale } from '../i18n.js';
 import { apiGet, apiSend, apiUrl, localMessage } from '../api.js';
@@ -300,7 +302,8 @@ class AccountsPage {
 			: h('span', { class: 'badge badge-on' }, t('accounts.active')));
 		if (a.must_change_password)
 			status.push(h('span', { class: 'badge' }, t('accounts.mustChange')));
-		const actions = [];
+		const actions = [h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-action': 'edit',
+			onClick: () => this.edit(a) }, t('accounts.edit'))];
 		if (a.disabled)
 			actions.push(h('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-action': 'enable',
 				onClick: () => this.act(a, 'enable') }, t('accounts.enable')));
@@ -363,6 +366,86 @@ class AccountsPage {
 		else
 			clear(this.actionMsg, h('div', { class: 'notice notice-ok', role: 'status' }, h('p', null, t(keys[2], { user: a.username }))));
 		this.load();
+	}
+
+	// The edit dialog; PATCH sends only what changed.
+	edit(a) {
+		const name = h('input', { id: 'acc-e-name', class: 'input', maxlength: '120', value: a.display_name || '', autocomplete: 'off' });
+		const role = h('select', { id: 'acc-e-role', class: 'input' },
+			ROLES.map((r) => h('option', { value: r, selected: r === a.role }, t('role.' + r))));
+		const unit = h('input', { id: 'acc-e-unit', class: 'input', inputmode: 'numeric', maxlength: '5', value: a.unit || '', autocomplete: 'off' });
+		const covered = h('input', { id: 'acc-e-covered', class: 'input', value: (a.covered_communes || []).join(', '), autocomplete: 'off' });
+		const coveredField = h('div', { class: 'field', hidden: a.role !== 'fire_team' },
+			h('label', { for: 'acc-e-covered' }, t('accounts.covered')), covered,
+			h('p', { class: 'hint' }, t('accounts.coveredHint')));
+		role.addEventListener('change', () => {
+			coveredField.hidden = role.value !== 'fire_team';
+		});
+		const err = h('div', { class: 'alert', role: 'alert', hidden: true });
+		const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'edit-save' }, t('accounts.save'));
+		const cancel = h('button', { type: 'button', class: 'btn btn-secondary' }, t('common.cancel'));
+		const form = h('form', { class: 'form', novalidate: true },
+			h('div', { class: 'field' }, h('label', { for: 'acc-e-name' }, t('accounts.displayName')), name),
+			h('div', { class: 'field' }, h('label', { for: 'acc-e-role' }, t('accounts.role')), role),
+			h('div', { class: 'field' }, h('label', { for: 'acc-e-unit' }, t('accounts.unit')), unit,
+				h('p', { class: 'hint' }, t('accounts.unitHint'))),
+			coveredField, err,
+			h('div', { class: 'form-actions' }, save, cancel));
+		const dlg = h('dialog', { class: 'confirm-dialog edit-dialog', 'aria-labelledby': 'edit-title' },
+			h('h2', { id: 'edit-title' }, t('accounts.editTitle', { user: a.username })), form);
+		const showErr = (msg) => {
+			clear(err, msg ? h('p', null, msg) : null);
+			err.hidden = !msg;
+		};
+		cancel.addEventListener('click', () => dlg.close());
+		dlg.addEventListener('close', () => dlg.remove());
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			const body = {};
+			if (name.value.trim() !== (a.display_name || ''))
+				body.display_name = name.value.trim();
+			if (role.value !== a.role)
+				body.role = role.value;
+			if (unit.value.trim() !== (a.unit || '')) {
+				if (!/^(\d{2}|\d{5})$/.test(unit.value.trim())) {
+					showErr(t('accounts.badUnit'));
+					unit.focus();
+					return;
+				}
+				body.unit = unit.value.trim();
+			}
+			if (role.value === 'fire_team') {
+				const list = covered.value.split(/[\s,;]+/).filter(Boolean);
+				if (list.some((c) => !/^\d{5}$/.test(c))) {
+					showErr(t('accounts.badCovered'));
+					covered.focus();
+					return;
+				}
+				if (list.join(',') !== (a.covered_communes || []).join(','))
+					body.covered_communes = list;
+			}
+			if (!Object.keys(body).length) {
+				dlg.close();
+				return;
+			}
+			save.disabled = true;
+			try {
+				await apiSend('PATCH', '/accounts/' + encodeURIComponent(a.id), body);
+			} catch (e) {
+				save.disabled = false;
+				showErr(e.message);
+				return;
+			}
+			dlg.close();
+			if (this.destroyed)
+				return;
+			clear(this.actionMsg, h('div', { class: 'notice notice-ok', role: 'status' },
+				h('p', null, t('accounts.didEdit', { user: a.username }))));
+			this.load();
+		});
+		document.body.appendChild(dlg);
+		dlg.showModal();
+		name.focus();
 	}
 
 	setFieldErr(field, msg) {

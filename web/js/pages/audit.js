@@ -1,8 +1,8 @@
 // Audit trail viewer (#/audit?actor=&action=&record_type=&from=&to=), for
 // auditors only (guarded in app.js; GET /api/v1/audit needs audit.read).
 // Filters by who, what, which kind of record and a date range; a paged
-// table, newest first; a CSV export of the whole filtered set (the export
-// itself is written to the trail by the server). The dates are calendar
+// table, newest first; CSV and Excel exports of the whole filtered set (each
+// export is itself written to the trail by the server). The dates are calendar
 // days of the browser's time zone, sent as Unix milliseconds (start of
 // "from", end of "to") so that an evening in Hà Nội is not a UTC day off.
 import { h, clear, icon } from '../dom.js';
@@ -94,6 +94,7 @@ class AuditPage {
 		});
 
 		this.csv = h('a', { class: 'small-link', 'data-testid': 'audit-csv', download: '' }, icon('download'), t('audit.exportCsv'));
+		this.xlsx = h('a', { class: 'small-link', 'data-testid': 'audit-xlsx', download: '' }, icon('download'), t('audit.exportXlsx'));
 		this.summary = h('span', { class: 'panel-sub', 'aria-live': 'polite' });
 		this.tbody = h('tbody');
 		this.table = h('table', { class: 'data-table audit-table', id: 'audit-table' },
@@ -119,7 +120,7 @@ class AuditPage {
 			h('section', { class: 'panel', 'aria-labelledby': 'aud-list-title' },
 				h('div', { class: 'panel-head' },
 					h('h2', { id: 'aud-list-title' }, t('audit.listTitle')),
-					h('span', { class: 'downloads' }, this.csv)),
+					h('span', { class: 'downloads' }, this.csv, this.xlsx)),
 				h('div', { class: 'panel-body' }, this.summary, this.err,
 					h('div', { class: 'table-scroll' }, this.table),
 					h('div', { class: 'pager' }, this.prev, this.pageInfo, this.nextBtn)))));
@@ -160,6 +161,7 @@ class AuditPage {
 			this.cursors = [null];
 		}
 		this.csv.setAttribute('href', apiUrl('/audit', Object.assign({}, this.apiFilters(), { format: 'csv' })));
+		this.xlsx.setAttribute('href', apiUrl('/audit', Object.assign({}, this.apiFilters(), { format: 'xlsx' })));
 		this.load();
 	}
 

@@ -10,7 +10,7 @@ import { h, clear } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import {
 	apiFetch, errorBox, label, complianceBadge, formatHouseId, parseHouseId, fmtTime, today,
-	loadSession, sessionUser, can, showFieldError, fieldControl,
+	loadSession, can, showFieldError, fieldControl,
 } from '../register.js';
 import {
 	cacheGet, cachePut, saveDraft, loadDraft, deleteDraft, enqueue, flush, listQueue, deleteEntry,
@@ -77,8 +77,9 @@ async function open(view, route) {
 	}
 	clear(c, h('p', { class: 'muted' }, t('loading')));
 	let rec, cat;
+	let me = null;
 	try {
-		[rec, cat] = await Promise.all([loadTarget(kind, id), loadCatalogue(), loadSession()]);
+		[rec, cat, me] = await Promise.all([loadTarget(kind, id), loadCatalogue(), loadSession()]);
 	} catch (e) {
 		if (gen === view.gen)
 			clear(c, h('section', { class: 'page' }, h('h1', { id: 'page-title' }, t('inspect.title')), errorBox(e, id)));
@@ -86,6 +87,13 @@ async function open(view, route) {
 	}
 	if (gen !== view.gen)
 		return;
+	// Who is inspecting, remembered for opening the checklist offline
+	// (names and permissions only; never the session's tokens).
+	if (me && me.user)
+		cachePut('me', { user: { name: me.user.display_name || me.user.name || me.user.username, role: me.user.role }, permissions: me.permissions || [] }).catch(() => {});
+	else
+		me = await cacheGet('me').catch(() => null);
+	const official = can('inspect') || !!(me && (me.permissions || []).includes('inspect'));
 	const type = kind === 'facility' ? 'facility' : rec.house_type;
 	const items = (cat.conditions || []).filter((i) => (i.applies || []).includes(type))
 		.map((i) => Object.assign({}, i, { req: (i.required || []).includes(type) }));
@@ -93,7 +101,7 @@ async function open(view, route) {
 	const draft = await loadDraft(key).catch(() => null);
 	if (gen !== view.gen)
 		return;
-	render(view, c, { kind, id, rec, items, key, draft });
+	render(view, c, { kind, id, rec, items, key, draft, official });
 }
 
 function render(view, c, s) {
@@ -102,7 +110,7 @@ function render(view, c, s) {
 	st.answers = st.answers || {};
 	st.photos = st.photos || {};
 	view.urls = [];
-	const official = can('inspect');
+	const official = s.official;
 	const title = kind === 'facility' ? rec.name : (rec.address_text || formatHouseId(id));
 	const net = h('p', { class: 'net-state', 'data-testid': 'net-state', role: 'status' });
 	const setNet = () => {
@@ -137,6 +145,7 @@ function render(view, c, s) {
 	const deadlineCtl = fieldControl({ key: 'deadline', kind: 'date', labelKey: 'inspect.deadline', group: 'x' }, st.deadline);
 	deadlineCtl.input.type = 'date';
 	const notesCtl = fieldControl({ key: 'notes', kind: 'textarea', labelKey: 'inspect.notes', max: 4000, group: 'x' }, st.notes);
+	st.kind = kindCtl.get();
 	for (const ctl of [kindCtl, dateCtl, deadlineCtl, notesCtl]) {
 		ctl.input.addEventListener('change', () => {
 			st[ctl.def.key] = ctl.get();
@@ -338,9 +347,6 @@ function render(view, c, s) {
 		st.openedAt = Date.now();
 		st.base = rec.updated_at;
 	}
-	const u = sessionUser();
-	if (!official && u && u.name)
-		st.inspector = u.name;
 
 	clear(c, h('section', { class: 'page page-inspect', 'aria-labelledby': 'page-title' },
 		h('div', { class: 'page-head' },

@@ -24,6 +24,25 @@ function safeNext(next) {
 	return next;
 }
 
+// The policy the server applies (auth/password.c), checked here first so
+// the user hears about it next to the field; the server still decides
+// (common passwords are only known there). '' when nothing is wrong.
+function newPasswordProblem(nw, cur, username) {
+	if (!nw)
+		return t('password.needNew');
+	if ([...nw].length < MIN_CHARS)
+		return t('password.tooShort', { n: MIN_CHARS });
+	const low = nw.toLowerCase(), name = (username || '').toLowerCase();
+	if (name && (low === name || (name.length >= 3 && low.includes(name))))
+		return t('password.isUsername');
+	const classes = (/\p{L}/u.test(nw) ? 1 : 0) + (/\p{N}/u.test(nw) ? 1 : 0) + (/[^\p{L}\p{N}]/u.test(nw) ? 1 : 0);
+	if (classes < 2)
+		return t('password.classes');
+	if (nw === cur)
+		return t('password.same');
+	return '';
+}
+
 class PasswordPage {
 	constructor(container) {
 		this.root = h('section', { class: 'page page-password', 'aria-labelledby': 'page-title' });
@@ -116,10 +135,7 @@ class PasswordPage {
 				bad = f;
 		};
 		check(this.cur, cur ? '' : t('password.needCurrent'));
-		check(this.next, !nw ? t('password.needNew')
-			: [...nw].length < MIN_CHARS ? t('password.tooShort', { n: MIN_CHARS })
-				: nw.toLowerCase() === u.username.toLowerCase() ? t('password.isUsername')
-					: nw === cur ? t('password.same') : '');
+		check(this.next, newPasswordProblem(nw, cur, u.username));
 		check(this.again, nw && again !== nw ? t('password.mismatch') : (!again ? t('password.needAgain') : ''));
 		if (bad) {
 			bad.input.focus();
