@@ -4,6 +4,20 @@
  *
  *   dc09load -p PORT [-h 127.0.0.1] [-c 256] [-d 10] [-w 1]
  *            [-a BASE_HEX] [-n ACCOUNTS] [-r R] [-l L] [-x DUMPFILE]
+ *            [--rate N] [--udp-null] [-k FIRST_K]
+ *
+ * --rate N paces the load at N events/s in total: connection i sends its
+ * frames at t0 + (i / CONNS + j) * CONNS / N; a frame whose reply is late
+ * goes as soon as the reply comes, and its latency counts from when it
+ * was due (so a slow receiver is not hidden by the generator waiting).
+ *
+ * --udp-null: supervision load instead. NULL link tests ("NULL", no
+ * data) over UDP from one socket, for accounts BASE .. BASE+ACCOUNTS-1
+ * in turn, at --rate N datagrams/s (default 1000) for -d seconds (no
+ * warm-up); replies are read and counted (acks, naks, other), latency
+ * measured per datagram by its sequence number.
+ * -k: start the sequence counter at FIRST_K (runs on the same data get
+ * new keys).
  *
  * Connection i uses account BASE + (i mod ACCOUNTS) (hex, default 0x1000
  * and 256) and ADM-CID frames "#ACCT|1602 00 ZZZ" (periodic test) with
@@ -16,6 +30,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
@@ -35,6 +50,8 @@ struct conn {
 	unsigned acct;
 	uint64_t k;          /* events sent */
 	int64_t sent_ns;
+	int64_t due_ns;      /* --rate: when the next frame is due */
+	int waiting;         /* a frame is out, its reply not yet in */
 	char in[512];
 	size_t inlen;
 };
@@ -61,6 +78,7 @@ static uint16_t crc16(const char *p, size_t n)
 }
 
 static const char *opt_r = "1", *opt_l = "1";
+static uint64_t first_k;
 
 static size_t make_frame(char *out, size_t cap, unsigned acct, uint64_t k)
 {
@@ -68,6 +86,15 @@ static size_t make_frame(char *out, size_t cap, unsigned acct, uint64_t k)
 	int n = snprintf(body, sizeof body, "\"ADM-CID\"%04uR%sL%s#%X[#%X|1602 00 %03u]",
 			 (unsigned)(k % 10000), opt_r, opt_l, acct, acct,
 			 (unsigned)((k / 10000) % 1000));
+	return (size_t)snprintf(out, cap, "\n%04X%04X%s\r", crc16(body, (size_t)n), (unsigned)n,
+				body);
+}
+
+static size_t make_null(char *out, size_t cap, unsigned acct, uint64_t k)
+{
+	char body[128];
+	int n = snprintf(body, sizeof body, "\"NULL\"%04uR%sL%s#%X[]", (unsigned)(k % 10000), opt_r,
+			 opt_l, acct);
 	return (size_t)snprintf(out, cap, "\n%04X%04X%s\r", crc16(body, (size_t)n), (unsigned)n,
 				body);
 }
@@ -90,8 +117,9 @@ static int conn_open(const struct sockaddr_in *sa)
 static int conn_send(struct conn *c)
 {
 	char f[300];
-	size_t n = make_frame(f, sizeof f, c->acct, c->k);
+	size_t n = make_frame(f, sizeof f, c->acct, first_k + c->k);
 	c->sent_ns = now_ns();
+	c->waiting = 1;
 	ssize_t w = send(c->fd, f, n, MSG_NOSIGNAL);
 	return w == (ssize_t)n ? 0 : -1;
 }
@@ -107,14 +135,110 @@ static double pct(double p)
 	return (double)LAT_BUCKETS * 0.01;
 }
 
+static void lat_add(int64_t ns)
+{
+	int64_t us10 = ns / 10000;
+	if (us10 < 0)
+		us10 = 0;
+	lat_hist[us10 < LAT_BUCKETS ? us10 : LAT_BUCKETS - 1]++;
+	lat_n++;
+}
+
+/* NULL link tests over UDP at rate datagrams/s (see the top comment). */
+static int udp_null(const struct sockaddr_in *sa, unsigned base, unsigned naccts, double rate,
+		    int secs)
+{
+	static int64_t sent_at[10000];
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int sz = 4 << 20;
+	uint64_t sent = 0, replies = 0, send_fail = 0;
+	char f[256], in[512];
+
+	if (fd < 0 || connect(fd, (const struct sockaddr *)sa, sizeof *sa) != 0) {
+		fprintf(stderr, "dc09load: udp socket: %s\n", strerror(errno));
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+	int64_t t0 = now_ns(), end = t0 + (int64_t)secs * 1000000000LL;
+	double gap = 1e9 / rate;
+	for (;;) {
+		int64_t t = now_ns();
+		if (t >= end)
+			break;
+		/* Everything due by now goes out. */
+		while (t0 + (int64_t)((double)sent * gap) <= t) {
+			uint64_t k = first_k + sent;
+			size_t n = make_null(f, sizeof f, base + (unsigned)(sent % naccts), k);
+			sent_at[k % 10000] = now_ns();
+			if (send(fd, f, n, 0) != (ssize_t)n)
+				send_fail++;
+			sent++;
+		}
+		for (;;) {
+			ssize_t r = recv(fd, in, sizeof in - 1, 0);
+			if (r <= 0)
+				break;
+			in[r] = 0;
+			replies++;
+			if (strstr(in, "\"ACK\""))
+				acks++;
+			else if (strstr(in, "\"NAK\""))
+				naks++;
+			else
+				others++;
+			/* Seq: the 4 digits after the id token's closing quote. */
+			char *q = strstr(in, "\"ACK\"");
+			if (q && r > (q - in) + 9)
+				lat_add(now_ns() - sent_at[atoi(q + 5) % 10000]);
+		}
+		struct timespec ts = {0, 200000};
+		nanosleep(&ts, NULL);
+	}
+	/* Late replies. */
+	for (int i = 0; i < 50; i++) {
+		ssize_t r = recv(fd, in, sizeof in - 1, 0);
+		if (r <= 0) {
+			struct timespec ts = {0, 10000000};
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		in[r] = 0;
+		replies++;
+		if (strstr(in, "\"ACK\""))
+			acks++;
+		else if (strstr(in, "\"NAK\""))
+			naks++;
+		else
+			others++;
+		i = 0;
+	}
+	double el = (double)(now_ns() - t0) / 1e9;
+	printf("mode=udp_null sent=%llu sent_per_s=%.0f replies=%llu acks=%llu naks=%llu "
+	       "other=%llu send_fail=%llu p50_ms=%.2f p99_ms=%.2f accounts=%u secs=%.1f\n",
+	       (unsigned long long)sent, (double)sent / el, (unsigned long long)replies,
+	       (unsigned long long)acks, (unsigned long long)naks, (unsigned long long)others,
+	       (unsigned long long)send_fail, pct(0.50), pct(0.99), naccts, el);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *host = "127.0.0.1", *dump = NULL;
-	int port = 0, nconn = 256, secs = 10, warm = 1, opt;
+	int port = 0, nconn = 256, secs = 10, warm = 1, opt, udp = 0;
 	unsigned base = 0x1000, naccts = 256;
+	double rate = 0;
+	static const struct option longs[] = {
+	    {"rate", required_argument, NULL, 'R'},
+	    {"udp-null", no_argument, NULL, 'U'},
+	    {NULL, 0, NULL, 0},
+	};
 
-	while ((opt = getopt(argc, argv, "h:p:c:d:w:a:n:r:l:x:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "h:p:c:d:w:a:n:r:l:x:k:", longs, NULL)) != -1) {
 		switch (opt) {
+		case 'R': rate = atof(optarg); break;
+		case 'U': udp = 1; break;
+		case 'k': first_k = strtoull(optarg, NULL, 10); break;
 		case 'h': host = optarg; break;
 		case 'p': port = atoi(optarg); break;
 		case 'c': nconn = atoi(optarg); break;
@@ -127,11 +251,12 @@ int main(int argc, char **argv)
 		case 'x': dump = optarg; break;
 		default:
 			fprintf(stderr, "usage: dc09load -p PORT [-h HOST] [-c CONNS] [-d SECS] "
-					"[-w WARMUP] [-a BASE_HEX] [-n ACCOUNTS] [-r R] [-l L] [-x FILE]\n");
+					"[-w WARMUP] [-a BASE_HEX] [-n ACCOUNTS] [-r R] [-l L] [-x FILE] "
+					"[--rate N] [--udp-null] [-k FIRST_K]\n");
 			return 2;
 		}
 	}
-	if (port <= 0 || nconn <= 0 || secs <= 0 || naccts == 0) {
+	if (port <= 0 || nconn <= 0 || secs <= 0 || naccts == 0 || rate < 0) {
 		fprintf(stderr, "dc09load: -p PORT required\n");
 		return 2;
 	}
@@ -145,6 +270,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dc09load: bad host %s\n", host);
 		return 2;
 	}
+	if (udp)
+		return udp_null(&sa, base, naccts, rate > 0 ? rate : 1000, secs);
 	if (dump) {
 		FILE *f = fopen(dump, "w");
 		for (int i = 0; f && i < nconn && i < 16; i++) {
@@ -169,14 +296,37 @@ int main(int argc, char **argv)
 		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &cs[i]};
 		epoll_ctl(ep, EPOLL_CTL_ADD, cs[i].fd, &ev);
 	}
-	for (int i = 0; i < nconn; i++)
-		conn_send(&cs[i]);
 	int64_t t0 = now_ns(), measure_from = t0 + (int64_t)warm * 1000000000LL;
 	int64_t end = measure_from + (int64_t)secs * 1000000000LL;
+	/* Paced: each connection every period_ns, staggered. */
+	int64_t period_ns = rate > 0 ? (int64_t)(1e9 * nconn / rate) : 0;
+	for (int i = 0; i < nconn; i++) {
+		cs[i].due_ns = t0 + period_ns * i / nconn;
+		if (!period_ns)
+			conn_send(&cs[i]);
+	}
 	uint64_t measured = 0, dead = 0;
 	struct epoll_event evs[512];
 	while (now_ns() < end && dead < (uint64_t)nconn) {
-		int n = epoll_wait(ep, evs, 512, 100);
+		if (period_ns) {
+			int64_t t = now_ns();
+			for (int i = 0; i < nconn; i++) {
+				struct conn *c = &cs[i];
+				if (c->waiting || c->fd < 0 || c->due_ns > t)
+					continue;
+				int64_t due = c->due_ns;
+				if (conn_send(c) != 0) {
+					epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+					close(c->fd);
+					c->fd = -1;
+					dead++;
+					continue;
+				}
+				c->sent_ns = due;  /* latency from when it was due */
+				c->due_ns = due + period_ns;
+			}
+		}
+		int n = epoll_wait(ep, evs, 512, period_ns ? 1 : 100);
 		int64_t t = now_ns();
 		for (int i = 0; i < n; i++) {
 			struct conn *c = evs[i].data.ptr;
@@ -205,11 +355,12 @@ int main(int argc, char **argv)
 						naks++;
 					else
 						others++;
-					int64_t us10 = (t - c->sent_ns) / 10000;
-					lat_hist[us10 < LAT_BUCKETS ? us10 : LAT_BUCKETS - 1]++;
-					lat_n++;
+					lat_add(t - c->sent_ns);
 				}
 				c->k++;
+				c->waiting = 0;
+				if (period_ns)
+					continue;  /* sent when due */
 				if (conn_send(c) != 0) {
 					epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
 					dead++;
@@ -221,11 +372,12 @@ int main(int argc, char **argv)
 	uint64_t total_sent = 0;
 	for (int i = 0; i < nconn; i++) {
 		total_sent += cs[i].k;
-		close(cs[i].fd);
+		if (cs[i].fd >= 0)
+			close(cs[i].fd);
 	}
-	printf("events_per_s=%.0f acks=%llu naks=%llu other=%llu p50_ms=%.2f p99_ms=%.2f "
+	printf("%sevents_per_s=%.0f acks=%llu naks=%llu other=%llu p50_ms=%.2f p99_ms=%.2f "
 	       "p999_ms=%.2f conns=%d secs=%.1f dead=%llu replies_total=%llu\n",
-	       (double)measured / el, (unsigned long long)acks, (unsigned long long)naks,
+	       period_ns ? "mode=paced " : "", (double)measured / el, (unsigned long long)acks, (unsigned long long)naks,
 	       (unsigned long long)others, pct(0.50), pct(0.99), pct(0.999), nconn, el,
 	       (unsigned long long)dead, (unsigned long long)total_sent);
 	free(cs);

@@ -47,6 +47,7 @@
 #define RX_OUT_MAX 65536       /* unsent bytes before a connection is dropped */
 #define RX_REPLY_MAX 256
 #define RX_UDP_BUF (DC09_FRAME_MAX + 64)
+#define RX_GATHER_MAX_US 1000  /* longest wait for returning senders */
 #define RX_OPEN_MAX 16384      /* frames waiting in the open unit before
 				* the loop stops reading and waits */
 
@@ -90,6 +91,7 @@ struct rx_unit {
 	struct alarm_event *events;
 	size_t n_events, cap_events;
 	int rc;                           /* store_batch's return */
+	int64_t commit_us;                /* how long store_batch took */
 };
 
 struct alarm_rx {
@@ -104,6 +106,12 @@ struct alarm_rx {
 	struct rx_unit *open;             /* frames of this and later rounds */
 	struct rx_unit *busy;             /* at the committer; NULL: idle */
 	size_t round_first;               /* first item of open read this round */
+	/* Gathering: after a commit, its senders usually answer within a
+	 * round trip; the open unit waits for them (until it holds
+	 * gather_target frames, or gather_until) so they share the next
+	 * commit instead of each commit carrying half of them. */
+	size_t gather_target;
+	int64_t gather_until;             /* monotonic us; 0: not gathering */
 	/* loop ↔ committer */
 	pthread_mutex_t qlock;
 	pthread_cond_t qcond;             /* a job or stop for the committer */
@@ -583,14 +591,28 @@ static void unit_complete(struct alarm_rx *rx, struct rx_unit *u)
 	u->rc = 0;
 }
 
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* Hands the open unit to the committer (which must be idle) and opens
- * the other one. A unit without events needs no commit: answered now. */
-static void unit_submit(struct alarm_rx *rx)
+ * the other one. A unit without events needs no commit: answered now.
+ * While gathering, waits for the target or the deadline (force: not). */
+static void unit_submit(struct alarm_rx *rx, int force)
 {
 	struct rx_unit *u = rx->open;
 
+	if (rx->gather_until && mono_us() >= rx->gather_until)
+		rx->gather_until = 0;
 	if (u->n_items == 0)
 		return;
+	if (rx->gather_until && !force && u->n_items < rx->gather_target &&
+	    mono_us() < rx->gather_until)
+		return;
+	rx->gather_until = 0;
 	if (u->n_events == 0) {
 		unit_complete(rx, u);
 		rx->round_first = 0;
@@ -624,10 +646,18 @@ static void unit_collect(struct alarm_rx *rx, int wait)
 		if (!done)
 			return;
 		struct rx_unit *u = rx->busy;
+		size_t answered = u->n_items;
+		int64_t gather = u->commit_us / 2;
 		rx->busy = NULL;
 		unit_complete(rx, u);
+		if (gather > RX_GATHER_MAX_US)
+			gather = RX_GATHER_MAX_US;
+		if (answered > 1 && gather > 0) {
+			rx->gather_target = rx->open->n_items + answered;
+			rx->gather_until = mono_us() + gather;
+		}
 	}
-	unit_submit(rx);
+	unit_submit(rx, wait);
 }
 
 static void *committer_main(void *arg)
@@ -644,7 +674,9 @@ static void *committer_main(void *arg)
 		struct rx_unit *u = rx->job;
 		pthread_mutex_unlock(&rx->qlock);
 		/* Durable when it returns: only then may the loop ACK. */
+		int64_t t0 = mono_us();
 		u->rc = rx->sink.store_batch(rx->sink.ctx, u->events, u->n_events);
+		u->commit_us = mono_us() - t0;
 		pthread_mutex_lock(&rx->qlock);
 		rx->job = NULL;
 		rx->job_done = 1;
@@ -699,7 +731,17 @@ static void *rx_main(void *arg)
 
 	while (!stop) {
 		int sweep = 0;
-		int n = epoll_wait(rx->ep, evs, RX_EPOLL_MAX, -1);
+		/* Gathering: wake up at the deadline at the latest. */
+		struct timespec tmo, *tp = NULL;
+		if (rx->gather_until && !rx->busy && rx->open->n_items > 0) {
+			int64_t left = rx->gather_until - mono_us();
+			if (left < 0)
+				left = 0;
+			tmo.tv_sec = left / 1000000;
+			tmo.tv_nsec = (long)(left % 1000000) * 1000;
+			tp = &tmo;
+		}
+		int n = epoll_pwait2(rx->ep, evs, RX_EPOLL_MAX, tp, NULL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

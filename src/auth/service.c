@@ -52,6 +52,14 @@ static int64_t env_seconds(const char *name, int64_t def_s)
 int auth_service_start(struct app *app)
 {
 	struct auth_state *as = xcalloc(1, sizeof *as);
+	/* Test suites only: cheap argon2id parameters, so that hundreds of
+	 * sign-ins do not dominate the suite's time. Never set in production;
+	 * hashes made either way verify either way. */
+	const char *fast = getenv("PCCC_TEST_FAST_PASSWORDS");
+	if (fast && strcmp(fast, "1") == 0) {
+		password_set_cost_fast(1);
+		log_warn("PCCC_TEST_FAST_PASSWORDS=1: weak password hashing for tests");
+	}
 	if (pii_key_load_or_create(app->cfg.data, &as->keys) != 0) {
 		fprintf(stderr, "pccc: không đọc/tạo được khoá dữ liệu cá nhân / cannot load or create "
 				"the personal-data key %s/%s\n",

@@ -191,6 +191,9 @@ int register_jobs_start(struct app *app)
 	}
 	job.running = 1;
 	pthread_mutex_unlock(&job.lock);
+	log_json(LOG_INFO, "register jobs started",
+		 json_pack("{s:I,s:i,s:b}", "period_s", (json_int_t)job.period_s, "near_days",
+			   p.near_days, "webhook", hook && *hook));
 	return 0;
 }
 

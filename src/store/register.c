@@ -253,10 +253,12 @@ static int unit_info(struct store *st, const char *unit, char province[4], char 
 
 	struct buf b = {0};
 	fold_text(uname, strlen(uname), &b);
-	s = db_prepare(st, "SELECT l.name, d.name FROM unit_successors x "
-			   "JOIN units l ON l.scheme = 'legacy' AND l.code = x.legacy_code "
+	/* IN (subquery) rather than a join: SQLite otherwise scans every
+	 * legacy unit for each commune */
+	s = db_prepare(st, "SELECT l.name, d.name FROM units l "
 			   "LEFT JOIN units d ON d.scheme = 'legacy' AND d.code = l.parent "
-			   "WHERE x.new_code = $1 ORDER BY l.code");
+			   "WHERE l.scheme = 'legacy' AND l.code IN (SELECT legacy_code FROM "
+			   "unit_successors WHERE new_code = $1) ORDER BY l.code");
 	if (!s) {
 		buf_free(&b);
 		free(uname);
@@ -314,10 +316,16 @@ static int unit_info(struct store *st, const char *unit, char province[4], char 
 
 /* ---- SQLite extras: the FTS5 address index -------------------------------- */
 
+/* houses_fts indexes two columns of houses: the folded address and the
+ * commune code, so a search within a few communes is narrowed inside the
+ * index ("address_folded : (...) AND unit : (...)") instead of row by
+ * row. FTS_VERSION_MARK identifies this layout in sqlite_master: an
+ * older single-column index is dropped and rebuilt at first use. */
+#define FTS_VERSION_MARK "address_folded, unit,"
 #define FTS_TRIGGER_AI                                                                     \
 	"CREATE TRIGGER IF NOT EXISTS houses_fts_ai AFTER INSERT ON houses BEGIN"           \
-	" INSERT INTO houses_fts (rowid, address_folded)"                                  \
-	" VALUES (new.serial, new.address_folded); END"
+	" INSERT INTO houses_fts (rowid, address_folded, unit)"                            \
+	" VALUES (new.serial, new.address_folded, new.unit); END"
 
 static const struct store *fts_ready_for;
 static pthread_mutex_t fts_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -346,22 +354,46 @@ static int register_sqlite_extras(struct store *st)
 	}
 	int exists = db_step(s) == DB_ROW;
 	db_finish(s);
+	if (exists) {
+		s = db_prepare(st, "SELECT 1 FROM sqlite_master WHERE name = 'houses_fts' AND "
+				   "instr(sql, '" FTS_VERSION_MARK "') > 0");
+		if (!s) {
+			rc = STORE_ERROR;
+			goto out;
+		}
+		int current = db_step(s) == DB_ROW;
+		db_finish(s);
+		if (!current) {
+			log_info("store: rebuilding the address search index (houses_fts)");
+			rc = db_exec(st, "BEGIN IMMEDIATE;"
+					 "DROP TRIGGER IF EXISTS houses_fts_ai;"
+					 "DROP TRIGGER IF EXISTS houses_fts_ad;"
+					 "DROP TRIGGER IF EXISTS houses_fts_au;"
+					 "DROP TABLE houses_fts;"
+					 "COMMIT;");
+			if (rc != STORE_OK) {
+				db_rollback(st);
+				goto out;
+			}
+			exists = 0;
+		}
+	}
 	if (!exists) {
 		rc = db_exec(st,
 			     "BEGIN IMMEDIATE;"
 			     "CREATE VIRTUAL TABLE IF NOT EXISTS houses_fts USING fts5("
-			     " address_folded, content='houses', content_rowid='serial',"
+			     " " FTS_VERSION_MARK " content='houses', content_rowid='serial',"
 			     " tokenize='unicode61 remove_diacritics 0');"
 			     FTS_TRIGGER_AI ";"
 			     "CREATE TRIGGER IF NOT EXISTS houses_fts_ad AFTER DELETE ON houses BEGIN"
-			     " INSERT INTO houses_fts (houses_fts, rowid, address_folded)"
-			     " VALUES ('delete', old.serial, old.address_folded); END;"
+			     " INSERT INTO houses_fts (houses_fts, rowid, address_folded, unit)"
+			     " VALUES ('delete', old.serial, old.address_folded, old.unit); END;"
 			     "CREATE TRIGGER IF NOT EXISTS houses_fts_au AFTER UPDATE OF"
-			     " address_folded ON houses BEGIN"
-			     " INSERT INTO houses_fts (houses_fts, rowid, address_folded)"
-			     " VALUES ('delete', old.serial, old.address_folded);"
-			     " INSERT INTO houses_fts (rowid, address_folded)"
-			     " VALUES (new.serial, new.address_folded); END;"
+			     " address_folded, unit ON houses BEGIN"
+			     " INSERT INTO houses_fts (houses_fts, rowid, address_folded, unit)"
+			     " VALUES ('delete', old.serial, old.address_folded, old.unit);"
+			     " INSERT INTO houses_fts (rowid, address_folded, unit)"
+			     " VALUES (new.serial, new.address_folded, new.unit); END;"
 			     "INSERT INTO houses_fts (houses_fts) VALUES ('rebuild');"
 			     "COMMIT;");
 		if (rc != STORE_OK)
@@ -399,14 +431,15 @@ static int fts_resume(struct store *st, int ok)
 	return ok ? db_exec(st, FTS_TRIGGER_AI) : STORE_OK;
 }
 
-static int fts_insert(struct store *st, long long serial, const char *folded)
+static int fts_insert(struct store *st, long long serial, const char *folded, const char *unit)
 {
-	struct db_stmt *s = db_prepare(st, "INSERT INTO houses_fts (rowid, address_folded) "
-					   "VALUES ($1, $2)");
+	struct db_stmt *s = db_prepare(st, "INSERT INTO houses_fts (rowid, address_folded, unit) "
+					   "VALUES ($1, $2, $3)");
 	if (!s)
 		return STORE_ERROR;
 	db_bind_int(s, 1, serial);
 	db_bind_text(s, 2, folded);
+	db_bind_text(s, 3, unit);
 	int rc = db_step(s);
 	db_finish(s);
 	return rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
@@ -705,7 +738,7 @@ static int house_insert(struct store *st, const struct scope *sc, const char *un
 	rc = db_step(s);
 	db_finish(s);
 	if (rc == DB_DONE && fts_paused)
-		rc = fts_insert(st, (long long)ser, folded) == STORE_OK ? DB_DONE : STORE_ERROR;
+		rc = fts_insert(st, (long long)ser, folded, unit) == STORE_OK ? DB_DONE : STORE_ERROR;
 	if (rc == DB_DONE) {
 		rc = STORE_OK;
 		memcpy(id_out, id, HOUSEID_MAX);
@@ -939,27 +972,113 @@ int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, 
 	return rc;
 }
 
+/* Appends "tok" to m as an FTS5 string (quotes doubled). */
+static void fts_quote(struct buf *m, const char *tok)
+{
+	buf_putc(m, '"');
+	for (const char *p = tok; *p; p++) {
+		if (*p == '"')
+			buf_putc(m, '"');
+		buf_putc(m, *p);
+	}
+	buf_putc(m, '"');
+}
+
+static int fts_word_ok(const char *w)
+{
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++)
+		if (*p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z'))
+			return 1;
+	return 0;
+}
+
+/* The FTS5 query of a search: every word of the folded text as a prefix
+ * in the address column, and, when the list is bound to one commune or a
+ * few (the unit filter, or a scope of at most FTS_MAX_UNITS communes and
+ * no own record), those communes in the unit column: the index then
+ * narrows the rows itself. NULL when the text has no word. */
+#define FTS_MAX_UNITS 16
+static char *fts_query(const char *text, const struct scope *sc, const char *units,
+		       const char *unit)
+{
+	struct buf m = {0};
+	char *folded = fold_dup(text), *save = NULL;
+	int nw = 0;
+	buf_puts(&m, "address_folded : (");
+	for (char *w = strtok_r(folded, " ", &save); w && nw < 8; w = strtok_r(NULL, " ", &save)) {
+		if (!fts_word_ok(w))
+			continue;
+		if (nw++)
+			buf_putc(&m, ' ');
+		fts_quote(&m, w);
+		buf_putc(&m, '*');
+	}
+	free(folded);
+	if (!nw) {
+		buf_free(&m);
+		return NULL;
+	}
+	buf_putc(&m, ')');
+	if (unit) {
+		buf_puts(&m, " AND unit : ");
+		fts_quote(&m, unit);
+	} else if (sc && units && !sc->own_house_id && !sc->own_facility_id) {
+		json_t *a = json_loads(units, 0, NULL);
+		size_t n = json_array_size(a), i;
+		json_t *u;
+		if (n >= 1 && n <= FTS_MAX_UNITS) {
+			buf_puts(&m, " AND unit : (");
+			json_array_foreach(a, i, u) {
+				if (i)
+					buf_puts(&m, " OR ");
+				fts_quote(&m, json_is_string(u) ? json_string_value(u) : "");
+			}
+			buf_putc(&m, ')');
+		}
+		json_decref(a);
+	}
+	return buf_take(&m);
+}
+
+/* Lists houses. A text search on SQLite with no explicit sort walks the
+ * FTS5 index newest house first (rowid = serial, descending) and stops at
+ * the page's end, so its cost follows the page, not the number of matches
+ * (cursor "n<serial>"); an explicit sort takes the matches as a set. */
 int store_house_list(struct store *st, const struct scope *sc, const struct house_query *q,
 		     json_t **items, char **next)
 {
 	struct qb b = {0};
 	char *units = NULL, *folded = NULL, *match = NULL;
 	char today[11];
+	int fts = is_sqlite(st) && q->q;
 	const char *sort = q->sort ? q->sort : "id";
 	char sortc = sort[0] == 'a' ? 'a' : sort[0] == 'u' ? 'u' : 'i';
 	char *likes[8] = {0}, *fi = NULL;
-	int nlikes = 0, rc;
+	int nlikes = 0, rc, serial_col = -1;
 	json_t *arr = NULL;
 
 	*items = NULL;
 	*next = NULL;
-	if (q->cursor && *q->cursor && (q->cursor[0] != sortc || strlen(q->cursor) < 2))
-		return STORE_INVALID;
-	if ((rc = register_sqlite_extras(st)) != STORE_OK)
-		return rc;
 	if ((rc = scope_units(st, sc, &units)) != STORE_OK)
 		return rc;
-	buf_puts(&b.sql, HOUSE_SELECT " WHERE 1 = 1");
+	if (fts)
+		match = fts_query(q->q, sc, units, q->unit);
+	if (match && !q->sort)
+		sortc = 'n';
+	if (q->cursor && *q->cursor && (q->cursor[0] != sortc || strlen(q->cursor) < 2)) {
+		rc = STORE_INVALID;
+		goto done;
+	}
+	if ((rc = register_sqlite_extras(st)) != STORE_OK)
+		goto done;
+	if (sortc == 'n') {
+		buf_puts(&b.sql, "SELECT h.* FROM houses_fts f JOIN houses h ON h.serial = f.rowid "
+				 "WHERE houses_fts MATCH ");
+		qb_text(&b, match);
+	} else {
+		buf_puts(&b.sql, HOUSE_SELECT " WHERE 1 = 1");
+	}
 	qb_scope(&b, sc, units, "h.unit", "h.id", sc ? sc->own_house_id : NULL);
 	if (q->unit) {
 		buf_puts(&b.sql, " AND h.unit = ");
@@ -990,32 +1109,35 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 		qb_text(&b, today);
 		buf_puts(&b.sql, ")");
 	}
-	if (q->q) {
+	if (q->q && !fts) {
 		folded = fold_dup(q->q);
-		struct buf m = {0};
 		char *save = NULL;
 		for (char *w = strtok_r(folded, " ", &save); w && nlikes < 8;
 		     w = strtok_r(NULL, " ", &save)) {
-			if (is_sqlite(st)) {
-				buf_printf(&m, "%s\"%s\"*", m.len ? " " : "", w);
-				nlikes++;
-			} else {
-				likes[nlikes] = xasprintf("%%%s%%", w);
-				buf_puts(&b.sql, " AND h.address_folded LIKE ");
-				qb_text(&b, likes[nlikes++]);
-			}
+			likes[nlikes] = xasprintf("%%%s%%", w);
+			buf_puts(&b.sql, " AND h.address_folded LIKE ");
+			qb_text(&b, likes[nlikes++]);
 		}
-		if (is_sqlite(st) && m.len) {
-			match = buf_take(&m);
-			buf_puts(&b.sql, " AND h.serial IN (SELECT rowid FROM houses_fts WHERE "
-					 "houses_fts MATCH ");
-			qb_text(&b, match);
-			buf_puts(&b.sql, ")");
-		}
-		buf_free(&m);
+	} else if (match && sortc != 'n') {
+		buf_puts(&b.sql, " AND h.serial IN (SELECT rowid FROM houses_fts WHERE "
+				 "houses_fts MATCH ");
+		qb_text(&b, match);
+		buf_puts(&b.sql, ")");
 	}
 	const char *cid = q->cursor && *q->cursor ? q->cursor + 1 : NULL;
-	if (sortc == 'i') {
+	if (sortc == 'n') {
+		if (cid) {
+			char *end;
+			long long cs = strtoll(cid, &end, 10);
+			if (*end || cs <= 0) {
+				rc = STORE_INVALID;
+				goto done;
+			}
+			buf_puts(&b.sql, " AND f.rowid < ");
+			qb_int(&b, cs);
+		}
+		buf_puts(&b.sql, " ORDER BY f.rowid DESC");
+	} else if (sortc == 'i') {
 		if (cid) {
 			buf_puts(&b.sql, " AND h.id > ");
 			qb_text(&b, cid);
@@ -1051,14 +1173,23 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 		rc = STORE_ERROR;
 		goto done;
 	}
+	for (int c = 0; c < db_col_count(s); c++)
+		if (strcmp(db_col_name(s, c), "serial") == 0)
+			serial_col = c;
 	arr = json_array();
 	int count = 0;
+	long long last_serial = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (q->limit > 0 && count == q->limit) {
-			const char *last = json_str(json_array_get(arr, (size_t)count - 1), "id");
-			*next = xasprintf("%c%s", sortc, last);
+			if (sortc == 'n')
+				*next = xasprintf("n%lld", last_serial);
+			else
+				*next = xasprintf("%c%s",
+						  sortc, json_str(json_array_get(arr, (size_t)count - 1), "id"));
 			break;
 		}
+		if (serial_col >= 0)
+			last_serial = db_col_int(s, serial_col);
 		json_t *h = row_json(s, house_fields, 0);
 		decorate(h, 1);
 		json_array_append_new(arr, h);

@@ -40,7 +40,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$BIN" demo --data "$TMP" --http "127.0.0.1:$PORT" --alarm "127.0.0.1:$PORT2" >"$LOG" 2>&1 &
+PCCC_TEST_FAST_PASSWORDS=1 "$BIN" demo --data "$TMP" --http "127.0.0.1:$PORT" --alarm "127.0.0.1:$PORT2" >"$LOG" 2>&1 &
 SERVER=$!
 
 URL="http://127.0.0.1:$PORT"

@@ -28,6 +28,7 @@ class Server:
         args = [BIN, command, "--data", self.data_dir, "--http", "127.0.0.1:0",
                 "--alarm", "127.0.0.1:0"] + list(extra or [])
         e = dict(os.environ)
+        e.setdefault("PCCC_TEST_FAST_PASSWORDS", "1")
         e.update(env or {})
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=e, text=True)
@@ -83,6 +84,7 @@ class Server:
 
 def run_pccc(*args, timeout=120, env=None):
     e = dict(os.environ)
+    e.setdefault("PCCC_TEST_FAST_PASSWORDS", "1")
     e.update(env or {})
     return subprocess.run([BIN] + list(args), capture_output=True, text=True, timeout=timeout,
                           env=e)
