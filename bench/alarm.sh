@@ -10,12 +10,13 @@
 # bench/RESULTS.md. Bounded: each run lasts BENCH_SECONDS (default 10).
 # BENCH_NO_RECORD=1: print only, no row; BENCH_KEEP=DIR: keep the data
 # directory and pccc's log in DIR; BENCH_RATE=N: also run a paced load of
-# N events/s in total (open loop, dc09load --rate) against both receivers
-# and record its ACK latency.
+# N events/s in total (dc09load --rate; default 10000, 0: skip) against
+# both receivers and record its ACK latency.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${BENCH_SECONDS:-10}
 CONNS=${BENCH_ALARM_CONNS:-256}
+RATE=${BENCH_RATE:-10000}
 PCCC=${PCCC_BIN:-build/pccc}
 mkdir -p build/bench
 cc -std=c11 -O2 -Wall -Wextra -Werror -o build/bench/dc09load bench/dc09load.c
@@ -72,11 +73,20 @@ p=$(run "$AP")
 r=$(run "$RP")
 echo "pccc:      $p"
 echo "reference: $r"
+if [ "$RATE" != 0 ]; then
+	# New keys (-k) so pccc stores these too rather than deduplicating.
+	pp=$(build/bench/dc09load -p "$AP" -c "$CONNS" -d "$SECS" -w 1 --rate "$RATE" -k 5000000)
+	rr=$(build/bench/dc09load -p "$RP" -c "$CONNS" -d "$SECS" -w 1 --rate "$RATE" -k 5000000)
+	echo "pccc paced:      $pp"
+	echo "reference paced: $rr"
+fi
 
 # Durability check: every ACKed event is in the database.
 kill -TERM "$pccc_pid"; wait "$pccc_pid" || true; pccc_pid=
 stored=$(/usr/bin/python3 -c "import sqlite3;print(sqlite3.connect('$tmp/pccc.db').execute(\"select count(*) from alarm_events where account >= '1000' and account < '2000'\").fetchone()[0])")
-echo "stored in pccc: $stored events (ACKed in the measured window: $(kv "$p" acks), in all: $(kv "$p" replies_total))"
+acked=$(( $(kv "$p" replies_total) + $(kv "${pp:-replies_total=0}" replies_total) ))
+echo "stored in pccc: $stored events (ACKed in the measured windows: $(kv "$p" acks), in all: $acked)"
+[ "$stored" -ge "$acked" ] || { echo "pccc lost ACKed events: $stored stored < $acked ACKed"; exit 1; }
 
 [ -z "${BENCH_NO_RECORD:-}" ] || exit 0
 date=$(date -u +%Y-%m-%dT%H:%MZ)
@@ -84,4 +94,5 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $load"
 cmd="bench/alarm.sh: dc09load -c $CONNS -d ${SECS}s"
 [ -f bench/RESULTS.md ] || printf '# Benchmark results\n\n| date | machine | command | what | result | baseline | ratio / target |\n|---|---|---|---|---|---|---|\n' >bench/RESULTS.md
+[ "$RATE" = 0 ] || echo "| $date | $machine | bench/alarm.sh: dc09load -c $CONNS -d ${SECS}s --rate $RATE | DC-09 ingestion, durable, paced at $RATE events/s in total ($CONNS conns; latency from when each frame was due) | $(kv "$pp" events_per_s) events/s, ACK p50 $(kv "$pp" p50_ms) ms, p99 $(kv "$pp" p99_ms) ms, NAK $(kv "$pp" naks) | iobroker.sia receiver: $(kv "$rr" events_per_s) events/s, p50 $(kv "$rr" p50_ms) ms, p99 $(kv "$rr" p99_ms) ms | p99 vs reference's: $(/usr/bin/python3 -c "print('%.2f' % ($(kv "$pp" p99_ms) / max(0.01, $(kv "$rr" p99_ms))))") |" >>bench/RESULTS.md
 echo "| $date | $machine | $cmd | DC-09 ingestion, durable (ADM-CID 1602, $CONNS conns, closed loop); $stored rows stored | $(kv "$p" events_per_s) events/s, ACK p50 $(kv "$p" p50_ms) ms, p99 $(kv "$p" p99_ms) ms, NAK $(kv "$p" naks) | iobroker.sia receiver (stores nothing): $(kv "$r" events_per_s) events/s, p50 $(kv "$r" p50_ms) ms, p99 $(kv "$r" p99_ms) ms | target ≥ 50,000/s and p99 < reference's |" >>bench/RESULTS.md

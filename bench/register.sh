@@ -6,6 +6,8 @@
 #     GET /api/v1/houses?q=... over HTTP as the city fire police (whole
 #     province in scope), p50/p95 of REGISTER_QUERIES requests — target
 #     p95 < 50 ms at Hà Nội scale.
+# Besides the wall-clock rate the import reports its rate over the
+# process's CPU time (the bench machine is shared; both go in the row).
 # Default scale is small enough for a normal `make bench` (200k houses);
 # REGISTER_FULL=1 builds Hà Nội at full scale (2.5 M houses, 8.8 M
 # residents, 160 k facilities) and takes much longer. 127.0.0.1 only.
@@ -26,7 +28,8 @@ trap cleanup EXIT
 build/pccc generate --csv "$tmp/houses.csv" --houses "$IMP" --data "$tmp/gen" >/dev/null
 mkdir -p "$tmp/imp"
 imp_out=$(build/pccc import houses "$tmp/houses.csv" --data "$tmp/imp" 2>&1 | tail -1)
-imp_rate=$(echo "$imp_out" | sed -n 's/.*, \([0-9]*\) dòng\/s.*/\1/p')
+imp_rate=$(echo "$imp_out" | sed -n 's/.*, \([0-9]*\) dòng\/s rows\/s.*/\1/p')
+imp_cpu=$(echo "$imp_out" | sed -n 's/.*, \([0-9]*\) dòng\/s CPU.*/\1/p')
 echo "import: $imp_out"
 
 # 2. search latency on a generated city
@@ -34,6 +37,9 @@ gen_out=$(build/pccc generate --houses "$H" --facilities "$F" --residents "$R" -
 	--data "$tmp/city" 2>&1 | tail -1)
 echo "generate: $gen_out"
 build/pccc user add --username bench.pc07 --role city_fire_police --unit 01 \
+	--password 'Bench@2025pccc' --data "$tmp/city" >/dev/null
+# a commune officer too: a search bound to one commune (Phường Khương Đình)
+build/pccc user add --username bench.xa --role commune_officer --unit 00364 \
 	--password 'Bench@2025pccc' --data "$tmp/city" >/dev/null
 port=$(/usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 build/pccc serve --data "$tmp/city" --http "127.0.0.1:$port" --alarm 127.0.0.1:0 2>"$tmp/log" &
@@ -43,42 +49,52 @@ lat=$(/usr/bin/python3 - "$port" "$Q" <<'PY'
 import json, sys, time, random, urllib.request, urllib.parse, urllib.error
 port, n = int(sys.argv[1]), int(sys.argv[2])
 base = "http://127.0.0.1:%d" % port
-req = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
-    data=json.dumps({"username": "bench.pc07", "password": "Bench@2025pccc"}).encode(),
-    headers={"Content-Type": "application/json"})
-tok = json.load(urllib.request.urlopen(req))["token"]
-# accounts made on the command line must change their password first
-try:
-    urllib.request.urlopen(urllib.request.Request(base + "/api/v1/auth/password", method="POST",
-        data=json.dumps({"current_password": "Bench@2025pccc",
-                         "new_password": "Bench@2025pccc-2"}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": "Bearer " + tok}))
-    req = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
-        data=json.dumps({"username": "bench.pc07", "password": "Bench@2025pccc-2"}).encode(),
-        headers={"Content-Type": "application/json"})
-    tok = json.load(urllib.request.urlopen(req))["token"]
-except urllib.error.HTTPError:
-    pass
+
+def post(path, body, tok=None):
+    h = {"Content-Type": "application/json"}
+    if tok:
+        h["Authorization"] = "Bearer " + tok
+    return json.load(urllib.request.urlopen(urllib.request.Request(
+        base + path, method="POST", data=json.dumps(body).encode(), headers=h)))
+
+def login(user):
+    tok = post("/api/v1/auth/login", {"username": user, "password": "Bench@2025pccc"})["token"]
+    # accounts made on the command line must change their password first
+    try:
+        post("/api/v1/auth/password", {"current_password": "Bench@2025pccc",
+                                       "new_password": "Bench@2025pccc-2"}, tok)
+        tok = post("/api/v1/auth/login", {"username": user,
+                                          "password": "Bench@2025pccc-2"})["token"]
+    except urllib.error.HTTPError:
+        pass
+    return tok
+
 words = ["nguyen trai", "ngo 12", "kim ma", "giai phong", "tam trinh 105", "lang",
          "phuong khuong dinh", "quan dong da", "hoang quoc viet ngo 3", "van cao",
          "ba dinh", "cau giay", "lac long quan 27", "xa dan", "thanh xuan"]
 rnd = random.Random(7)
-times = []
-for i in range(n):
-    q = urllib.parse.quote(rnd.choice(words))
-    r = urllib.request.Request(base + "/api/v1/houses?limit=50&q=" + q,
-                               headers={"Authorization": "Bearer " + tok})
-    t = time.perf_counter()
-    urllib.request.urlopen(r).read()
-    times.append((time.perf_counter() - t) * 1000)
-times.sort()
-print("%.1f %.1f" % (times[len(times) // 2], times[int(len(times) * 0.95) - 1]))
+out = []
+for user in ("bench.pc07", "bench.xa"):
+    tok = login(user)
+    times = []
+    for i in range(n):
+        q = urllib.parse.quote(rnd.choice(words))
+        r = urllib.request.Request(base + "/api/v1/houses?limit=50&q=" + q,
+                                   headers={"Authorization": "Bearer " + tok})
+        t = time.perf_counter()
+        urllib.request.urlopen(r).read()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    out.append("%.1f %.1f" % (times[len(times) // 2], times[max(0, -(-len(times) * 95 // 100) - 1)]))
+print(" ".join(out))
 PY
 )
-p50=${lat% *}; p95=${lat#* }
-echo "search: p50 ${p50} ms, p95 ${p95} ms over $Q queries"
+read -r p50 p95 c50 c95 <<<"$lat"
+echo "search (city scope): p50 ${p50} ms, p95 ${p95} ms over $Q queries"
+echo "search (one commune): p50 ${c50} ms, p95 ${c95} ms over $Q queries"
 
 date=$(date -u +%Y-%m-%dT%H:%MZ)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d" " -f1 /proc/loadavg)"
-echo "| $date | $machine | bench/register.sh ($scale) | bulk import of $IMP houses (CSV, checked, one transaction) | ${imp_rate} rows/s | — | target ≥ 100000 rows/s |" >>bench/RESULTS.md
-echo "| $date | $machine | bench/register.sh ($scale) | address search GET /api/v1/houses?q= (city scope, $H houses, $R residents, $F facilities) | p50 ${p50} ms, p95 ${p95} ms | — | target p95 < 50 ms (at full scale) |" >>bench/RESULTS.md
+echo "| $date | $machine | bench/register.sh ($scale) | bulk import of $IMP houses (CSV read, every row checked, one transaction) | ${imp_rate} rows/s wall (${imp_cpu} rows/s of CPU time) | — | target ≥ 100000 rows/s |" >>bench/RESULTS.md
+echo "| $date | $machine | bench/register.sh ($scale) | address search GET /api/v1/houses?q=&limit=50 as city fire police (whole city; $H houses, $R residents, $F facilities), $Q queries | p50 ${p50} ms, p95 ${p95} ms | — | target p95 < 50 ms (at full scale) |" >>bench/RESULTS.md
+echo "| $date | $machine | bench/register.sh ($scale) | the same searches as a commune officer (one commune) | p50 ${c50} ms, p95 ${c95} ms | — | target p95 < 50 ms (at full scale) |" >>bench/RESULTS.md

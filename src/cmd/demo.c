@@ -50,6 +50,24 @@ void demo_print(struct app *app, const char *url)
 	printf("\npccc demo đang chạy / is running\n");
 	printf("  Mở / Open: %s\n", url);
 	printf("  Dữ liệu / Data: %s (cơ sở dữ liệu / database %s)\n", app->cfg.data, app->cfg.db);
-	printf("  Tài khoản mẫu / demo accounts: %s/demo-accounts.json\n", app->cfg.data);
+	printf("  Bộ thu báo cháy DC-09 / DC-09 alarm receiver: %s (TCP + UDP)\n", app->cfg.alarm);
+	char *path = xasprintf("%s/demo-accounts.json", app->cfg.data);
+	json_t *acc = json_load_file(path, 0, NULL);
+	if (json_is_array(acc) && json_array_size(acc)) {
+		printf("\n  Tài khoản mẫu / demo accounts (%s):\n", path);
+		printf("  %-18s %-16s %-16s %s\n", "vai trò / role", "tên / username", "mật khẩu / password",
+		       "đơn vị / unit");
+		size_t i;
+		json_t *a;
+		json_array_foreach(acc, i, a) {
+			printf("  %-18s %-16s %-16s %s\n", json_string_value(json_object_get(a, "role")),
+			       json_string_value(json_object_get(a, "username")),
+			       json_string_value(json_object_get(a, "password")),
+			       json_string_value(json_object_get(a, "unit")) ? json_string_value(json_object_get(a, "unit")) : "");
+		}
+	}
+	json_decref(acc);
+	free(path);
+	printf("\n  Thiết bị báo cháy mẫu / demo transmitters: %s/demo-devices.json\n", app->cfg.data);
 	printf("  Dừng bằng Ctrl+C / stop with Ctrl+C\n\n");
 }

@@ -17,6 +17,7 @@
 #include "api/oidc.h"
 #include "app.h"
 #include "auth/service.h"
+#include "register/jobs.h"
 #include "cmd/cmd.h"
 #include "cmd/demo.h"
 #include "core/alloc.h"
@@ -132,6 +133,7 @@ static int serve_main(int argc, char **argv, int demo)
 		return 1;
 	}
 	escalate_start(&app);
+	register_jobs_start(&app);
 	char host[256];
 	unsigned port;
 	config_split_hostport(app.cfg.http, host, sizeof host, &port);
@@ -152,6 +154,7 @@ static int serve_main(int argc, char **argv, int demo)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_json(LOG_INFO, "stopping", json_pack("{s:i}", "signal", sig));
+	register_jobs_stop();
 	escalate_stop();
 	alarm_service_stop(&app);
 	http_server_stop(app.http, 10000);

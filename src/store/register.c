@@ -42,6 +42,9 @@ static _Thread_local int in_bulk;
 /* 1 while this thread's write transaction has the FTS insert trigger
  * dropped: house_insert then fills houses_fts itself (see fts_pause). */
 static _Thread_local int fts_paused;
+/* 1 inside store_houses_import: the new rows are indexed together at the
+ * end (fts_fill_after) instead of one by one. */
+static _Thread_local int fts_deferred;
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -737,7 +740,7 @@ static int house_insert(struct store *st, const struct scope *sc, const char *un
 		bind_field(s, ++n, f, json_object_get(h, f->key));
 	rc = db_step(s);
 	db_finish(s);
-	if (rc == DB_DONE && fts_paused)
+	if (rc == DB_DONE && fts_paused && !fts_deferred)
 		rc = fts_insert(st, (long long)ser, folded, unit) == STORE_OK ? DB_DONE : STORE_ERROR;
 	if (rc == DB_DONE) {
 		rc = STORE_OK;
@@ -922,10 +925,111 @@ static void import_fail(json_t *report, json_t *row, const char *column, const c
 	json_array_append_new(report, e);
 }
 
+/* ---- bulk import helpers (SQLite) -------------------------------------------- */
+
+/* The largest rowid of houses (0 when empty): rows inserted after it get
+ * larger rowids, so they can be indexed afterwards in one statement. */
+static int houses_max_rowid(struct store *st, long long *out)
+{
+	struct db_stmt *s = db_prepare(st, "SELECT coalesce(max(rowid), 0) FROM houses");
+	if (!s)
+		return STORE_ERROR;
+	int rc = db_step(s);
+	*out = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_finish(s);
+	return rc == DB_ROW ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+}
+
+/* Indexes the houses inserted after rowid `after` in houses_fts. */
+static int fts_fill_after(struct store *st, long long after)
+{
+	struct db_stmt *s = db_prepare(st, "INSERT INTO houses_fts (rowid, address_folded, unit) "
+					   "SELECT serial, address_folded, unit FROM houses "
+					   "WHERE rowid > $1");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_int(s, 1, after);
+	int rc = db_step(s);
+	db_finish(s);
+	return rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+}
+
+/* 1 when houses holds fewer than n rows (reads at most n index entries). */
+static int houses_fewer_than(struct store *st, long long n)
+{
+	struct db_stmt *s = db_prepare(st, "SELECT count(*) FROM (SELECT 1 FROM houses LIMIT $1) x");
+	if (!s)
+		return 0;
+	db_bind_int(s, 1, n);
+	int rc = db_step(s);
+	long long have = rc == DB_ROW ? db_col_int(s, 0) : n;
+	db_finish(s);
+	return have < n;
+}
+
+struct saved_indexes {
+	char **sql;
+	int n;
+};
+
+/* Drops the secondary indexes of houses (not the ones behind its PRIMARY
+ * KEY and UNIQUE constraints), keeping their CREATE statements: building
+ * an index once by sorting is much cheaper than growing it row by row
+ * when most of the table is new. In the writer's transaction. */
+static int houses_indexes_drop(struct store *st, struct saved_indexes *si)
+{
+	struct db_stmt *s = db_prepare(st, "SELECT name, sql FROM sqlite_master WHERE type = "
+					   "'index' AND tbl_name = 'houses' AND sql IS NOT NULL "
+					   "ORDER BY name");
+	char **names = NULL;
+	int rc;
+	memset(si, 0, sizeof *si);
+	if (!s)
+		return STORE_ERROR;
+	while ((rc = db_step(s)) == DB_ROW) {
+		si->sql = xrealloc(si->sql, (size_t)(si->n + 1) * sizeof *si->sql);
+		names = xrealloc(names, (size_t)(si->n + 1) * sizeof *names);
+		names[si->n] = xstrdup(db_col_text(s, 0));
+		si->sql[si->n++] = xstrdup(db_col_text(s, 1));
+	}
+	db_finish(s);
+	rc = rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+	for (int i = 0; rc == STORE_OK && i < si->n; i++) {
+		char *sql = xasprintf("DROP INDEX \"%s\"", names[i]);
+		rc = db_exec(st, sql);
+		free(sql);
+	}
+	for (int i = 0; i < si->n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* Recreates them (when ok) and frees the list. */
+static int houses_indexes_restore(struct store *st, struct saved_indexes *si, int ok)
+{
+	int rc = STORE_OK;
+	for (int i = 0; i < si->n; i++) {
+		if (ok && rc == STORE_OK)
+			rc = db_exec(st, si->sql[i]);
+		free(si->sql[i]);
+	}
+	free(si->sql);
+	memset(si, 0, sizeof *si);
+	return rc;
+}
+
+/* All rows or none. On SQLite the rows go in as plain single-row INSERTs
+ * (no trigger: see fts_pause), the address index is filled from the new
+ * rows in one INSERT ... SELECT at the end, and when the table held fewer
+ * rows than the import brings, the secondary indexes are dropped first and
+ * rebuilt after — all inside the one transaction. */
 int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, json_t *ids)
 {
 	size_t n = json_array_size(rows), need = 0, i;
-	long long serial = 0;
+	long long serial = 0, before = 0;
+	struct saved_indexes si = {0};
+	int sqlite = is_sqlite(st), dropped = 0;
 	json_t *row;
 	int rc;
 
@@ -938,10 +1042,18 @@ int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, 
 		bulk_cache(st, 0);
 		return rc;
 	}
-	if (!in_bulk)
+	if (sqlite && !in_bulk)
 		rc = fts_pause(st);
+	if (sqlite && rc == STORE_OK)
+		rc = houses_max_rowid(st, &before);
+	if (sqlite && rc == STORE_OK && !in_bulk && n >= 1000 && houses_fewer_than(st, (long long)n)) {
+		rc = houses_indexes_drop(st, &si);
+		dropped = 1;
+	}
 	if (need && rc == STORE_OK)
 		rc = seq_take(st, "house", (long long)need, &serial);
+	if (sqlite)
+		fts_deferred = 1;
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		json_t *h = json_array_get(rows, i);
 		json_t *rn = json_incref(json_object_get(h, "_row"));
@@ -962,7 +1074,15 @@ int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, 
 		if (ids)
 			json_array_append_new(ids, json_string(id));
 	}
-	if (!in_bulk) {
+	fts_deferred = 0;
+	if (sqlite && rc == STORE_OK)
+		rc = fts_fill_after(st, before);
+	if (dropped) {
+		int r2 = houses_indexes_restore(st, &si, rc == STORE_OK);
+		if (rc == STORE_OK)
+			rc = r2;
+	}
+	if (sqlite && !in_bulk) {
 		int r2 = fts_resume(st, rc == STORE_OK);
 		if (rc == STORE_OK)
 			rc = r2;

@@ -17,6 +17,11 @@ BIN = os.path.abspath(os.environ.get("PCCC_BIN", os.path.join(ROOT, "build", "pc
 SHARED = os.path.abspath(os.environ.get("PCCC_SHARED", os.path.join(ROOT, "..", "shared")))
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: long-running (real time windows, crash loops); "
+                            "skipped in the sanitizer pass")
+
+
 class Server:
     """A running pccc process. .url is its base URL; .logs the JSON log
     lines it printed on stderr so far; .stdout what it printed on stdout."""

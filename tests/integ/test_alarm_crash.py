@@ -3,6 +3,7 @@ connections, the server killed with SIGKILL at random moments (3 times),
 restarted on the same data, every event not ACKed retransmitted (and a
 sample of ACKed ones too); in the end every ACKed event is stored exactly
 once and no event twice."""
+import pytest
 import os
 import random
 import signal
@@ -57,6 +58,7 @@ def run_round(port, pending, acked, duration):
     return threads, stop
 
 
+@pytest.mark.slow
 def test_sigkill_loses_no_acked_event(tmp_path):
     rnd = random.Random(5)
     per_conn = 1000

@@ -3,6 +3,7 @@ clock; this one runs the real thing once, ~22 s): a device with the
 shortest window (20 s) is heard by a NULL link test, then silent: a
 communication-failure event is stored and the device is comm_fail; the
 next frame restores it (a restore event, state normal)."""
+import pytest
 import json
 import os
 import sqlite3
@@ -22,6 +23,7 @@ def rows(server, sql):
         con.close()
 
 
+@pytest.mark.slow
 def test_missed_window_and_restore(tmp_path):
     s = Server(tmp_path, "demo")
     try:

@@ -4,6 +4,7 @@ import signal
 import socket
 import stat
 import subprocess
+import json
 import time
 
 import requests
@@ -161,5 +162,20 @@ def test_demo_writes_contract_files(tmp_path):
         assert (tmp_path / "demo-devices.json").exists()
         out = "\n".join(s.stdout)
         assert s.url.replace("http://", "") in out or str(s.port) in out
+        accounts = json.loads((tmp_path / "demo-accounts.json").read_text())
+        roles = {a["role"] for a in accounts}
+        assert roles == {"citizen", "facility_owner", "commune_officer", "fire_team",
+                         "city_fire_police", "dispatcher", "auditor", "admin"}
+        for a in accounts:
+            assert set(a) == {"role", "username", "password", "unit"}
+            assert isinstance(a["unit"], str)
+            # every account is printed with its password, and signs in
+            assert a["username"] in out and a["password"] in out
+            r = requests.post(s.url + "/api/v1/auth/login", timeout=30,
+                              json={"username": a["username"], "password": a["password"]})
+            assert r.status_code == 200, (a, r.text)
+            assert r.json()["user"]["must_change_password"] is False
+        officer = [a for a in accounts if a["role"] == "commune_officer"][0]
+        assert officer["unit"] == "00364"
     finally:
         s.stop()
