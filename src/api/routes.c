@@ -9,6 +9,7 @@
 #include "api/forms.h"
 #include "api/oidc.h"
 #include "api/register_api.h"
+#include "api/personal.h"
 #include "api/system.h"
 #include "http/route.h"
 #include "http/static.h"
@@ -216,6 +217,10 @@ const struct route api_routes[] = {
      .handler = api_penalty_decision, .perm = PERM_FACILITY_READ, .params = api_form_id_params,
      .summary = "Printable administrative penalty decision (quyết định xử phạt, A4 HTML)",
      .tag = "enforcement"},
+    {.method = "GET", .pattern = "/api/v1/houses/{id}/residents/{rid}/personal",
+     .handler = api_resident_personal, .perm = PERM_PII_READ_FULL,
+     .params = api_resident_personal_params,
+     .summary = "A resident's ID number and phone in full (audited)", .tag = "register"},
     /* ---- end register ---- */
 
     /* ---- alarms, devices, live board (issue 5) ---- */
