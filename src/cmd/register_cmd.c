@@ -148,8 +148,10 @@ int register_import_cmd(struct app *app, const char *kind, const char *path)
 	int64_t t0 = clock_mono_ms();
 	long long c0 = cpu_ms();
 
-	if (k < 0)
+	if (k < 0) {
+		json_decref(report);
 		return -2;
+	}
 	if (read_all(path, &data, &len) != 0) {
 		fprintf(stderr, "pccc: không đọc được tệp %s / cannot read file: %s\n", path,
 			strerror(errno));
@@ -159,8 +161,9 @@ int register_import_cmd(struct app *app, const char *kind, const char *path)
 		fprintf(stderr, "pccc: %s\n", err);
 		goto done;
 	}
+	/* the sheet is freed at the end: freeing its millions of cells here
+	 * would leave the allocator's free lists fragmented for the writes */
 	int prc = import_sheet(&sh, &specs[k], &rows, &errors);
-	sheet_free(&sh);
 	if (prc != 0 && k != 2) {
 		print_row_errors(errors);
 		fprintf(stderr, "pccc: không nhập gì vì tệp có lỗi / nothing imported: the file has "
@@ -210,6 +213,7 @@ int register_import_cmd(struct app *app, const char *kind, const char *path)
 	       c2 > c0 ? (double)written * 1000.0 / (double)(c2 - c0) : 0.0);
 	rc = 0;
 done:
+	sheet_free(&sh);
 	json_decref(rows);
 	json_decref(errors);
 	json_decref(report);
