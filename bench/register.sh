@@ -33,9 +33,15 @@ imp_cpu=$(echo "$imp_out" | sed -n 's/.*, \([0-9]*\) dòng\/s CPU.*/\1/p')
 echo "import: $imp_out"
 
 # 2. search latency on a generated city
-gen_out=$(build/pccc generate --houses "$H" --facilities "$F" --residents "$R" --inspections "$I" \
-	--data "$tmp/city" 2>&1 | tail -1)
-echo "generate: $gen_out"
+# REGISTER_CITY=DIR: search a city generated before (by `pccc generate
+# --data DIR` with the same REGISTER_HOUSES...) instead of generating one.
+if [ -n "${REGISTER_CITY:-}" ]; then
+	cp -r "$REGISTER_CITY" "$tmp/city"
+else
+	gen_out=$(build/pccc generate --houses "$H" --facilities "$F" --residents "$R" \
+		--inspections "$I" --data "$tmp/city" 2>&1 | tail -1)
+	echo "generate: $gen_out"
+fi
 build/pccc user add --username bench.pc07 --role city_fire_police --unit 01 \
 	--password 'Bench@2025pccc' --data "$tmp/city" >/dev/null
 # a commune officer too: a search bound to one commune (Phường Khương Đình)

@@ -110,11 +110,22 @@ static int fts_resume(struct store *st, int ok);
 /* SQLite: a large page cache while a bulk write runs (houses are keyed by
  * scrambled IDs, so their inserts touch pages all over the B-trees), the
  * default again after. Only this thread's connection. */
-static void bulk_cache(struct store *st, int on)
+static void bulk_cache_rows(struct store *st, int on, size_t rows)
 {
 	if (in_bulk || strcmp(db_backend(st), "sqlite") != 0)
 		return;
-	db_exec(st, on ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -2000");
+	/* ~2 KiB of cache per imported house (row, indexes and address
+	 * index pages stay in memory until the commit), 64 MiB to 1 GiB */
+	long long kib = (long long)rows * 2;
+	kib = kib < 65536 ? 65536 : kib > 1048576 ? 1048576 : kib;
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", on ? kib : 2000LL);
+	db_exec(st, sql);
+}
+
+static void bulk_cache(struct store *st, int on)
+{
+	bulk_cache_rows(st, on, 131072);
 }
 
 int store_register_begin_bulk(struct store *st)
@@ -1037,7 +1048,7 @@ int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, 
 		return rc;
 	json_array_foreach(rows, i, row)
 		need += json_object_get(row, "id") == NULL;
-	bulk_cache(st, 1);
+	bulk_cache_rows(st, 1, n);
 	if ((rc = tx_begin(st)) != STORE_OK) {
 		bulk_cache(st, 0);
 		return rc;
@@ -1113,8 +1124,11 @@ static int fts_word_ok(const char *w)
 	return 0;
 }
 
-/* The FTS5 query of a search: every word of the folded text as a prefix
- * in the address column, and, when the list is bound to one commune or a
+/* The FTS5 query of a search: the words of the folded text in the address
+ * column, whole words except the last, which is also a prefix (search as
+ * you type; a prefix of every word made FTS5 merge the doclists of all the
+ * terms each one starts — "quan"* alone spans every house of a former
+ * district — and cost ~100 ms at a million houses), and, when the list is bound to one commune or a
  * few (the unit filter, or a scope of at most FTS_MAX_UNITS communes and
  * no own record), those communes in the unit column: the index then
  * narrows the rows itself. NULL when the text has no word. */
@@ -1123,16 +1137,18 @@ static char *fts_query(const char *text, const struct scope *sc, const char *uni
 		       const char *unit)
 {
 	struct buf m = {0};
-	char *folded = fold_dup(text), *save = NULL;
+	char *folded = fold_dup(text), *save = NULL, *words[8];
 	int nw = 0;
 	buf_puts(&m, "address_folded : (");
-	for (char *w = strtok_r(folded, " ", &save); w && nw < 8; w = strtok_r(NULL, " ", &save)) {
-		if (!fts_word_ok(w))
-			continue;
-		if (nw++)
+	for (char *w = strtok_r(folded, " ", &save); w && nw < 8; w = strtok_r(NULL, " ", &save))
+		if (fts_word_ok(w))
+			words[nw++] = w;
+	for (int i = 0; i < nw; i++) {
+		if (i)
 			buf_putc(&m, ' ');
-		fts_quote(&m, w);
-		buf_putc(&m, '*');
+		fts_quote(&m, words[i]);
+		if (i == nw - 1)
+			buf_putc(&m, '*');
 	}
 	free(folded);
 	if (!nw) {
