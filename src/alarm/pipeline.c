@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "alarm/notify.h"
+#include "core/notify.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/events.h"
@@ -23,7 +23,7 @@
 
 struct pipeline {
 	struct store *st;
-	struct notifier *nt;
+	struct notice_queue *nt;
 	struct pipeline_ops ops;
 	int tick_ms;
 	int threaded, stop, busy;
@@ -137,7 +137,7 @@ static void notify_contacts(struct pipeline *p, const struct pipeline_job *j,
 		free(vi);
 		free(en);
 		if (msg) {
-			notifier_send(p->nt, msg);
+			notice_send(p->nt, msg);
 			atomic_fetch_add(&p->notified, 1);
 		}
 	}
@@ -322,7 +322,7 @@ static void *pipeline_main(void *arg)
 	return NULL;
 }
 
-struct pipeline *pipeline_new(struct store *st, struct notifier *nt, const struct pipeline_ops *ops,
+struct pipeline *pipeline_new(struct store *st, struct notice_queue *nt, const struct pipeline_ops *ops,
 			      int threaded, int tick_ms)
 {
 	struct pipeline *p = xcalloc(1, sizeof *p);

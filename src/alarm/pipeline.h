@@ -19,7 +19,7 @@
 #include "alarm/event.h"
 
 struct store;
-struct notifier;
+struct notice_queue;
 struct pipeline;
 
 enum pipeline_kind {
@@ -60,7 +60,7 @@ struct pipeline_ops {
 };
 
 /* threaded 0: no worker (tests call pipeline_process). */
-struct pipeline *pipeline_new(struct store *st, struct notifier *nt, const struct pipeline_ops *ops,
+struct pipeline *pipeline_new(struct store *st, struct notice_queue *nt, const struct pipeline_ops *ops,
 			      int threaded, int tick_ms);
 void pipeline_push(struct pipeline *p, const struct pipeline_job *jobs, size_t n);
 /* Runs jobs now on the calling thread (its own store connection). */

@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "alarm/dedupe.h"
-#include "alarm/notify.h"
+#include "core/notify.h"
 #include "alarm/pipeline.h"
 #include "alarm/rx.h"
 #include "alarm/supervise.h"
@@ -60,7 +60,7 @@ struct alarm_state {
 	struct alarm_rx *rx;
 	struct supervise *sv;
 	struct pipeline *pl;
-	struct notifier *nt;
+	struct notice_queue *nt;
 	pthread_rwlock_t lock;         /* the device table */
 	struct dev *by_acct[DEV_BUCKETS];
 	struct dev *by_id[DEV_BUCKETS];
@@ -624,7 +624,7 @@ int alarm_service_start(struct app *app)
 		state_free(a);
 		return -1;
 	}
-	a->nt = notifier_new(getenv("PCCC_NOTIFY_WEBHOOK"));
+	a->nt = notice_queue_new("alarm notify", getenv("PCCC_NOTIFY_WEBHOOK"));
 	struct pipeline_ops ops = {.ctx = a, .site = site_of, .tick = tick};
 	a->pl = pipeline_new(app->store, a->nt, &ops, 1, SV_TICK_MS);
 	struct alarm_sink sink = {
@@ -636,7 +636,7 @@ int alarm_service_start(struct app *app)
 			app->cfg.alarm);
 		app->alarm = NULL;
 		pipeline_free(a->pl);
-		notifier_free(a->nt);
+		notice_queue_free(a->nt);
 		state_free(a);
 		return -1;
 	}
@@ -662,7 +662,7 @@ void alarm_service_stop(struct app *app)
 	rx_stop(a->rx);            /* last round stored and answered */
 	pipeline_free(a->pl);      /* drains the queue */
 	heard_flush(a);
-	notifier_free(a->nt);
+	notice_queue_free(a->nt);
 	app->alarm = NULL;
 	state_free(a);
 }

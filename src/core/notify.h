@@ -5,9 +5,8 @@
  * numbers masked) and webhook (an HTTP POST of the message JSON through
  * libcurl); SMS or Zalo plug in later as another struct notice_channel.
  *
- * The alarm notifier (src/alarm/notify.h) has the same shape; this copy
- * lives in core with its own names so the register (and later the alarm)
- * can share it without depending on each other. */
+ * The alarm pipeline (tag "alarm notify": calls to a building's contacts)
+ * and the register (tag "register notify") each own one queue. */
 #ifndef PCCC_CORE_NOTIFY_H
 #define PCCC_CORE_NOTIFY_H
 #include <jansson.h>

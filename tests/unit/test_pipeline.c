@@ -1,5 +1,5 @@
 /* Unit tests for the alarm pipeline (alarm/pipeline.c) on a real SQLite
- * store in a temporary directory, with the notifier (alarm/notify.c) and
+ * store in a temporary directory, with the notifier (core/notify.c) and
  * the events bus observed, plus the receiver's retransmission memory
  * (alarm/dedupe.c) and the store's batch write (store/alarm.c): incidents
  * open and join per site, contacts are called once per incident, devices
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "alarm/dedupe.h"
-#include "alarm/notify.h"
+#include "core/notify.h"
 #include "alarm/pipeline.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -32,7 +32,7 @@ struct fix {
 	char dir[64];
 	char path[96];
 	struct store *st;
-	struct notifier *nt;
+	struct notice_queue *nt;
 	struct pipeline *pl;
 	int sub;
 	int64_t dev_live, dev_new;
@@ -110,9 +110,9 @@ static int setup(void **state)
 		return -1;
 	f->dev_live = make_device(f->st, "1234", "live");
 	f->dev_new = make_device(f->st, "9999", "registered");
-	f->nt = notifier_new(NULL);
-	struct notify_backend b = {.name = "capture", .ctx = f, .send = capture_send};
-	notifier_add(f->nt, &b);
+	f->nt = notice_queue_new("alarm notify", NULL);
+	struct notice_channel b = {.name = "capture", .ctx = f, .send = capture_send};
+	notice_queue_add(f->nt, &b);
 	struct pipeline_ops ops = {.ctx = f, .site = site_of};
 	f->pl = pipeline_new(f->st, f->nt, &ops, 0, 1000);
 	f->sub = events_subscribe(on_event, f);
@@ -127,7 +127,7 @@ static int teardown(void **state)
 	char cmd[128];
 	events_unsubscribe(f->sub);
 	pipeline_free(f->pl);
-	notifier_free(f->nt);
+	notice_queue_free(f->nt);
 	store_close(f->st);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
 	if (system(cmd) != 0)
@@ -168,7 +168,7 @@ static void test_alarm_opens_and_joins_incident(void **state)
 	struct pipeline_job j[2] = {job(f->dev_live, "FA", ALARM_CLASS_ALARM, 0, 1),
 				    job(f->dev_live, "FA", ALARM_CLASS_ALARM, 0, 2)};
 	pipeline_process(f->pl, j, 2);
-	assert_int_equal(notifier_flush(f->nt, 5000), 0);
+	assert_int_equal(notice_flush(f->nt, 5000), 0);
 	assert_int_equal(count(f->st, "select count(*) from incidents"), 1);
 	assert_int_equal(count(f->st, "select event_count from incidents"), 2);
 	assert_int_equal(count(f->st, "select count(*) from incidents where site_key='f:FAC-1' "
@@ -198,7 +198,7 @@ static void test_not_live_restore_and_tests(void **state)
 	    job(f->dev_live, "ZZ", ALARM_CLASS_STATUS, 0, 6),   /* unknown code */
 	};
 	pipeline_process(f->pl, j, 4);
-	notifier_flush(f->nt, 5000);
+	notice_flush(f->nt, 5000);
 	assert_int_equal(count(f->st, "select count(*) from incidents"), 0);
 	assert_int_equal(f->n_calls, 0);
 	assert_int_equal(f->n_alarm, 2); /* the test and the status are not on the board */
