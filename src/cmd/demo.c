@@ -55,12 +55,12 @@ void demo_print(struct app *app, const char *url)
 	json_t *acc = json_load_file(path, 0, NULL);
 	if (json_is_array(acc) && json_array_size(acc)) {
 		printf("\n  Tài khoản mẫu / demo accounts (%s):\n", path);
-		printf("  %-18s %-16s %-16s %s\n", "vai trò / role", "tên / username", "mật khẩu / password",
-		       "đơn vị / unit");
+		/* the header is spaced by hand: printf pads bytes, not letters */
+		printf("  vai trò / role     tên / username   mật khẩu / password  đơn vị / unit\n");
 		size_t i;
 		json_t *a;
 		json_array_foreach(acc, i, a) {
-			printf("  %-18s %-16s %-16s %s\n", json_string_value(json_object_get(a, "role")),
+			printf("  %-18s %-16s %-20s %s\n", json_string_value(json_object_get(a, "role")),
 			       json_string_value(json_object_get(a, "username")),
 			       json_string_value(json_object_get(a, "password")),
 			       json_string_value(json_object_get(a, "unit")) ? json_string_value(json_object_get(a, "unit")) : "");
