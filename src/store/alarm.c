@@ -417,7 +417,10 @@ int store_device_list(struct store *st, const struct device_query *q, json_t **i
 	return rc;
 }
 
-int store_device_get_json(struct store *st, const struct scope *scope, int64_t id, json_t **out)
+/* One row by id, inside the caller's scope: sql binds $1 units, $2 own
+ * facility, $3 id. STORE_NOT_FOUND outside the scope. */
+static int get_scoped(struct store *st, const struct scope *scope, const char *sql, int64_t id,
+		      json_t *(*row)(struct db_stmt *), json_t **out)
 {
 	char *units = NULL;
 	const char *own = NULL;
@@ -425,8 +428,7 @@ int store_device_get_json(struct store *st, const struct scope *scope, int64_t i
 	*out = NULL;
 	if (scope_args(st, scope, &units, &own) != 0)
 		return STORE_ERROR;
-	struct db_stmt *s = db_prepare(st, "SELECT " DEVICE_COLS " FROM devices WHERE id = $3"
-					   " AND" SCOPE_SQL(1, 2));
+	struct db_stmt *s = db_prepare(st, sql);
 	if (!s) {
 		free(units);
 		return STORE_ERROR;
@@ -436,12 +438,19 @@ int store_device_get_json(struct store *st, const struct scope *scope, int64_t i
 	db_bind_int(s, 3, id);
 	int rc = db_step(s);
 	if (rc == DB_ROW)
-		*out = device_row_json(s);
+		*out = row(s);
 	db_finish(s);
 	free(units);
 	if (rc < 0)
 		return rc;
 	return *out ? STORE_OK : STORE_NOT_FOUND;
+}
+
+int store_device_get_json(struct store *st, const struct scope *scope, int64_t id, json_t **out)
+{
+	return get_scoped(st, scope,
+			  "SELECT " DEVICE_COLS " FROM devices WHERE id = $3 AND" SCOPE_SQL(1, 2), id,
+			  device_row_json, out);
 }
 
 int store_alarm_scope_reaches(struct store *st, const struct scope *scope, const char *unit,
@@ -920,27 +929,7 @@ int store_incident_list(struct store *st, const struct incident_query *q, json_t
 
 int store_incident_get(struct store *st, const struct scope *scope, int64_t id, json_t **out)
 {
-	char *units = NULL;
-	const char *own = NULL;
-
-	*out = NULL;
-	if (scope_args(st, scope, &units, &own) != 0)
-		return STORE_ERROR;
-	struct db_stmt *s = db_prepare(st, "SELECT " INCIDENT_COLS " FROM incidents WHERE "
-					   "id = $3 AND" SCOPE_SQL(1, 2));
-	if (!s) {
-		free(units);
-		return STORE_ERROR;
-	}
-	db_bind_text(s, 1, units);
-	db_bind_text(s, 2, own);
-	db_bind_int(s, 3, id);
-	int rc = db_step(s);
-	if (rc == DB_ROW)
-		*out = incident_row_json(s);
-	db_finish(s);
-	free(units);
-	if (rc < 0)
-		return rc;
-	return *out ? STORE_OK : STORE_NOT_FOUND;
+	return get_scoped(st, scope,
+			  "SELECT " INCIDENT_COLS " FROM incidents WHERE id = $3 AND" SCOPE_SQL(1, 2),
+			  id, incident_row_json, out);
 }
