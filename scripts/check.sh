@@ -93,6 +93,11 @@ if [ -f tests/oidc/browser.test.mjs ]; then
 	PCCC_BIN=build/pccc run_node e2e-vneid node --test tests/oidc/browser.test.mjs
 fi
 
+if [ -x tests/pg/run.sh ]; then
+	echo "== PostgreSQL backend (throwaway cluster)"
+	run_node pg bash tests/pg/run.sh
+fi
+
 echo "== fuzz targets (short runs; long runs: make fuzz)"
 for fz in build/fuzz/fuzz_*; do
 	[ -x "$fz" ] || continue

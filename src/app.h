@@ -17,6 +17,7 @@ struct app {
 	struct auth_state *auth;    /* src/auth/service.c: keys, throttle */
 	struct alarm_state *alarm;  /* src/alarm/service.c: receiver, pipeline */
 	long long started_ms;
+	char *db_shown;             /* cfg.db with any password masked, for logs */
 };
 
 #endif

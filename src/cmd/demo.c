@@ -49,7 +49,7 @@ void demo_print(struct app *app, const char *url)
 {
 	printf("\npccc demo đang chạy / is running\n");
 	printf("  Mở / Open: %s\n", url);
-	printf("  Dữ liệu / Data: %s (cơ sở dữ liệu / database %s)\n", app->cfg.data, app->cfg.db);
+	printf("  Dữ liệu / Data: %s (cơ sở dữ liệu / database %s)\n", app->cfg.data, app->db_shown);
 	printf("  Bộ thu báo cháy DC-09 / DC-09 alarm receiver: %s (TCP + UDP)\n", app->cfg.alarm);
 	char *path = xasprintf("%s/demo-accounts.json", app->cfg.data);
 	json_t *acc = json_load_file(path, 0, NULL);

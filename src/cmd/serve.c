@@ -59,16 +59,17 @@ int cmd_app_open(struct app *app, int argc, char **argv, int first)
 		return -1;
 	if (getenv("PCCC_LOG_DEBUG"))
 		log_set_level(LOG_DEBUG);
+	app->db_shown = store_url_redacted(app->cfg.db);
 	if (data_dir_ready(app->cfg.data) != 0)
 		return -1;
 	if (store_open(app->cfg.db, &app->store) != 0) {
 		fprintf(stderr, "pccc: không mở được cơ sở dữ liệu / cannot open database: %s\n",
-			app->cfg.db);
+			app->db_shown);
 		return -1;
 	}
 	int applied = 0;
 	if (store_migrate(app->store, &applied) != 0) {
-		fprintf(stderr, "pccc: cập nhật lược đồ thất bại / migration failed: %s\n", app->cfg.db);
+		fprintf(stderr, "pccc: cập nhật lược đồ thất bại / migration failed: %s\n", app->db_shown);
 		return -1;
 	}
 	int loaded = 0;
@@ -78,7 +79,7 @@ int cmd_app_open(struct app *app, int argc, char **argv, int first)
 	}
 	if (applied || loaded)
 		log_json(LOG_INFO, "store ready",
-			 json_pack("{s:s,s:s,s:i,s:i}", "db", app->cfg.db, "backend",
+			 json_pack("{s:s,s:s,s:i,s:i}", "db", app->db_shown, "backend",
 				   store_backend_name(app->store), "migrations", applied,
 				   "units_seeded", loaded));
 	app->started_ms = clock_now_ms();
@@ -90,6 +91,8 @@ void cmd_app_close(struct app *app)
 	if (app->store)
 		store_close(app->store);
 	app->store = NULL;
+	free(app->db_shown);
+	app->db_shown = NULL;
 	config_free(&app->cfg);
 }
 
@@ -143,7 +146,7 @@ static int serve_main(int argc, char **argv, int demo)
 			      strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, v6 ? "]" : "", port);
 	log_json(LOG_INFO, "listening",
 		 json_pack("{s:s,s:i,s:s,s:s}", "url", url, "port", (int)port, "alarm", app.cfg.alarm,
-			   "db", app.cfg.db));
+			   "db", app.db_shown));
 	if (demo)
 		demo_print(&app, url);
 	else
@@ -183,7 +186,7 @@ int cmd_migrate(int argc, char **argv)
 		cmd_app_close(&app);
 		return 1;
 	}
-	printf("Cơ sở dữ liệu đã cập nhật / database is up to date: %s\n", app.cfg.db);
+	printf("Cơ sở dữ liệu đã cập nhật / database is up to date: %s\n", app.db_shown);
 	cmd_app_close(&app);
 	return 0;
 }

@@ -40,10 +40,8 @@ int store_open(const char *url, struct store **out)
 		log_error("store: no database path given");
 		return STORE_ERROR;
 	}
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
-		log_error("store: PostgreSQL backend not built into this binary");
-		return STORE_ERROR;
-	}
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		ops = &store_pg_ops;
 	st = xcalloc(1, sizeof *st);
 	st->ops = ops;
 	pthread_mutex_init(&st->units_lock, NULL);
@@ -57,6 +55,47 @@ fail:
 	pthread_mutex_destroy(&st->units_lock);
 	free(st);
 	return STORE_ERROR;
+}
+
+char *store_url_redacted(const char *url)
+{
+	struct buf b = {0};
+	const char *p, *at, *colon, *scheme;
+
+	if (!url)
+		return xstrdup("");
+	scheme = strstr(url, "://");
+	p = url;
+	if (scheme) {
+		const char *auth = scheme + 3;
+		const char *end = auth + strcspn(auth, "/?#");
+		at = NULL;
+		for (const char *q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+		colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon) {
+			buf_append(&b, url, (size_t)(colon + 1 - url));
+			buf_puts(&b, "***");
+			p = at;
+		}
+	}
+	/* key=value parameters: password=... in a query or a conninfo string */
+	while (*p) {
+		const char *k = strstr(p, "password=");
+		if (!k) {
+			buf_puts(&b, p);
+			break;
+		}
+		int boundary = k == url || k[-1] == '?' || k[-1] == '&' || k[-1] == ' ';
+		buf_append(&b, p, (size_t)(k + 9 - p));
+		p = k + 9;
+		if (boundary) {
+			buf_puts(&b, "***");
+			p += strcspn(p, "& ");
+		}
+	}
+	return buf_take(&b);
 }
 
 void store_close(struct store *st)

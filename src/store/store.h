@@ -26,6 +26,10 @@ struct store;
 int store_open(const char *url_or_path, struct store **out);
 void store_close(struct store *st);
 const char *store_backend_name(const struct store *st);
+/* The database URL fit for logs and banners: a password in it
+ * ("postgres://user:secret@host", "?password=secret") becomes "***".
+ * Returns an allocated string (free it). */
+char *store_url_redacted(const char *url);
 /* Applies embedded migrations (sql/NNN_name.sql) not applied yet; *applied
  * receives how many ran (may be NULL). */
 int store_migrate(struct store *st, int *applied);

@@ -32,8 +32,41 @@ struct store_unit_key {
 	char *code;
 };
 
+/* The statement layer of store/db.h, per backend. Every backend's statement
+ * object starts with a struct db_stmt naming its ops, so src/store/db.c
+ * dispatches both store-level calls (through store_ops.db) and statement
+ * calls (through the statement) to the backend that made it. */
+struct db_stmt {
+	const struct db_ops *ops;
+};
+
+struct db_ops {
+	struct db_stmt *(*prepare)(struct store *st, const char *sql);
+	void (*bind_text)(struct db_stmt *s, int idx, const char *v);
+	void (*bind_blob)(struct db_stmt *s, int idx, const void *p, size_t n);
+	void (*bind_int)(struct db_stmt *s, int idx, int64_t v);
+	void (*bind_double)(struct db_stmt *s, int idx, double v);
+	void (*bind_null)(struct db_stmt *s, int idx);
+	int (*step)(struct db_stmt *s);
+	int (*col_count)(struct db_stmt *s);
+	const char *(*col_name)(struct db_stmt *s, int col);
+	int (*col_is_null)(struct db_stmt *s, int col);
+	const char *(*col_text)(struct db_stmt *s, int col);
+	const void *(*col_blob)(struct db_stmt *s, int col, size_t *n);
+	int64_t (*col_int)(struct db_stmt *s, int col);
+	double (*col_double)(struct db_stmt *s, int col);
+	void (*finish)(struct db_stmt *s);
+	int (*exec)(struct store *st, const char *sql);
+	int (*begin)(struct store *st);
+	int (*begin_write)(struct store *st);
+	int (*commit)(struct store *st);
+	int (*rollback)(struct store *st);
+	int64_t (*changes)(struct store *st);
+};
+
 struct store_ops {
 	const char *name;
+	const struct db_ops *db;   /* the statement layer on this backend */
 	int (*open)(const char *url, void **impl);
 	void (*close)(void *impl);
 	/* Applies each migration not yet recorded, each in one transaction;
@@ -66,6 +99,7 @@ struct store {
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 /* Cursors: the key as an opaque [A-Za-z0-9_-] string (heap), and back.
  * decode returns -1 for anything that is not a cursor this store wrote;

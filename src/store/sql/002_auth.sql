@@ -78,13 +78,10 @@ CREATE INDEX audit_action ON audit (action, seq);
 CREATE INDEX audit_record ON audit (record_type, record_id);
 
 -- Append-only: updates and deletes of audit rows are refused by the
--- database itself. SQLite trigger syntax; the PostgreSQL backend (pg.c)
--- replaces these two statements with
---   CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
---     $$BEGIN RAISE EXCEPTION 'audit is append-only'; END$$;
---   CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit
---     FOR EACH ROW EXECUTE FUNCTION audit_append_only();
--- (plus REVOKE UPDATE, DELETE ON audit FROM the application role).
+-- database itself. The PostgreSQL backend (pg.c) runs the "postgres"
+-- block below instead of the "sqlite" one (a deployment may also REVOKE
+-- UPDATE, DELETE ON audit FROM the application role).
+-- begin sqlite
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN
 	SELECT RAISE(ABORT, 'audit is append-only');
@@ -93,3 +90,12 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
 	SELECT RAISE(ABORT, 'audit is append-only');
 END;
+-- end sqlite
+-- begin postgres
+-- CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
+-- $$BEGIN RAISE EXCEPTION 'audit is append-only'; END$$;
+-- CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit
+-- FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+-- CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+-- FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+-- end postgres
