@@ -11,7 +11,9 @@
 # BENCH_NO_RECORD=1: print only, no row; BENCH_KEEP=DIR: keep the data
 # directory and pccc's log in DIR; BENCH_RATE=N: also run a paced load of
 # N events/s in total (dc09load --rate; default 10000, 0: skip) against
-# both receivers and record its ACK latency.
+# both receivers and record its ACK latency. Each run also prints the CPU
+# time per event (user + system, from /proc) of the receiver and of the
+# load generator: both share the machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${BENCH_SECONDS:-10}
@@ -65,18 +67,33 @@ r=json.load(open('$tmp/decoded.json'))
 assert r and all(x['frame'].get('crc_ok') and x['frame'].get('len_ok') for x in r), r
 print('iobroker.sia decodes the load generator frames:', r[0]['frame']['data_message'])"
 
-run() { # port -> key=value line
-	build/bench/dc09load -p "$1" -c "$CONNS" -d "$SECS" -w 1
-}
 kv() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1==k {print $2}'; }
-p=$(run "$AP")
-r=$(run "$RP")
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# pid args... -> the generator's key=value line with srv_cpu_us_ev and
+# gen_cpu_us_ev (CPU microseconds per reply, receiver and generator).
+measure() {
+	local pid=$1 t0 t1 out n
+	shift
+	t0=$(ticks "$pid")
+	/usr/bin/time -o "$tmp/gen.time" -f "%U %S" build/bench/dc09load "$@" >"$tmp/gen.out"
+	t1=$(ticks "$pid")
+	out=$(cat "$tmp/gen.out")
+	n=$(kv "$out" replies_total)
+	echo "$out $(awk -v a="$t0" -v b="$t1" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+		getline g < "'"$tmp/gen.time"'"; split(g, u, " "); n = n > 0 ? n : 1
+		printf "srv_cpu_us_ev=%.1f gen_cpu_us_ev=%.1f", (b - a) / hz * 1e6 / n, (u[1] + u[2]) * 1e6 / n }')"
+}
+run() { # pid port -> key=value line
+	measure "$1" -p "$2" -c "$CONNS" -d "$SECS" -w 1
+}
+p=$(run "$pccc_pid" "$AP")
+r=$(run "$ref_pid" "$RP")
 echo "pccc:      $p"
 echo "reference: $r"
 if [ "$RATE" != 0 ]; then
 	# New keys (-k) so pccc stores these too rather than deduplicating.
-	pp=$(build/bench/dc09load -p "$AP" -c "$CONNS" -d "$SECS" -w 1 --rate "$RATE" -k 5000000)
-	rr=$(build/bench/dc09load -p "$RP" -c "$CONNS" -d "$SECS" -w 1 --rate "$RATE" -k 5000000)
+	pp=$(measure "$pccc_pid" -p "$AP" -c "$CONNS" -d "$SECS" -w 1 --rate "$RATE" -k 5000000)
+	rr=$(measure "$ref_pid" -p "$RP" -c "$CONNS" -d "$SECS" -w 1 --rate "$RATE" -k 5000000)
 	echo "pccc paced:      $pp"
 	echo "reference paced: $rr"
 fi
@@ -94,5 +111,5 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $load"
 cmd="bench/alarm.sh: dc09load -c $CONNS -d ${SECS}s"
 [ -f bench/RESULTS.md ] || printf '# Benchmark results\n\n| date | machine | command | what | result | baseline | ratio / target |\n|---|---|---|---|---|---|---|\n' >bench/RESULTS.md
-[ "$RATE" = 0 ] || echo "| $date | $machine | bench/alarm.sh: dc09load -c $CONNS -d ${SECS}s --rate $RATE | DC-09 ingestion, durable, paced at $RATE events/s in total ($CONNS conns; latency from when each frame was due) | $(kv "$pp" events_per_s) events/s, ACK p50 $(kv "$pp" p50_ms) ms, p99 $(kv "$pp" p99_ms) ms, NAK $(kv "$pp" naks) | iobroker.sia receiver: $(kv "$rr" events_per_s) events/s, p50 $(kv "$rr" p50_ms) ms, p99 $(kv "$rr" p99_ms) ms | p99 vs reference's: $(/usr/bin/python3 -c "print('%.2f' % ($(kv "$pp" p99_ms) / max(0.01, $(kv "$rr" p99_ms))))") |" >>bench/RESULTS.md
-echo "| $date | $machine | $cmd | DC-09 ingestion, durable (ADM-CID 1602, $CONNS conns, closed loop); $stored rows stored | $(kv "$p" events_per_s) events/s, ACK p50 $(kv "$p" p50_ms) ms, p99 $(kv "$p" p99_ms) ms, NAK $(kv "$p" naks) | iobroker.sia receiver (stores nothing): $(kv "$r" events_per_s) events/s, p50 $(kv "$r" p50_ms) ms, p99 $(kv "$r" p99_ms) ms | target ≥ 50,000/s and p99 < reference's |" >>bench/RESULTS.md
+[ "$RATE" = 0 ] || echo "| $date | $machine | bench/alarm.sh: dc09load -c $CONNS -d ${SECS}s --rate $RATE | DC-09 ingestion, durable, paced at $RATE events/s in total ($CONNS conns; latency from when each frame was due) | $(kv "$pp" events_per_s) events/s, ACK p50 $(kv "$pp" p50_ms) ms, p99 $(kv "$pp" p99_ms) ms, NAK $(kv "$pp" naks), CPU $(kv "$pp" srv_cpu_us_ev) µs/event | iobroker.sia receiver: $(kv "$rr" events_per_s) events/s, p50 $(kv "$rr" p50_ms) ms, p99 $(kv "$rr" p99_ms) ms, CPU $(kv "$rr" srv_cpu_us_ev) µs/event | p99 vs reference's: $(/usr/bin/python3 -c "print('%.2f' % ($(kv "$pp" p99_ms) / max(0.01, $(kv "$rr" p99_ms))))") |" >>bench/RESULTS.md
+echo "| $date | $machine | $cmd | DC-09 ingestion, durable (ADM-CID 1602, $CONNS conns, closed loop); $stored rows stored | $(kv "$p" events_per_s) events/s, ACK p50 $(kv "$p" p50_ms) ms, p99 $(kv "$p" p99_ms) ms, NAK $(kv "$p" naks), CPU $(kv "$p" srv_cpu_us_ev) µs/event (generator $(kv "$p" gen_cpu_us_ev)) | iobroker.sia receiver (stores nothing): $(kv "$r" events_per_s) events/s, p50 $(kv "$r" p50_ms) ms, p99 $(kv "$r" p99_ms) ms, CPU $(kv "$r" srv_cpu_us_ev) µs/event (generator $(kv "$r" gen_cpu_us_ev)) | target ≥ 50,000/s and p99 < reference's |" >>bench/RESULTS.md

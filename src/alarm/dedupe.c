@@ -15,6 +15,7 @@ struct dd_slot {
 
 struct dedupe {
 	int64_t window_ms;
+	int64_t oldest_ms;  /* no entry is older (a lower bound after removals) */
 	struct dd_slot *slots;
 	size_t cap, n;  /* cap: power of two */
 };
@@ -66,12 +67,16 @@ static void rebuild(struct dedupe *d, size_t cap, int64_t cutoff)
 {
 	struct dd_slot *ns = xcalloc(cap, sizeof *ns);
 	size_t n = 0;
+	int64_t oldest = INT64_MAX;
 	for (size_t i = 0; i < d->cap; i++) {
 		if (d->slots[i].ms != 0 && d->slots[i].ms >= cutoff) {
 			put(ns, cap, &d->slots[i]);
 			n++;
+			if (d->slots[i].ms < oldest)
+				oldest = d->slots[i].ms;
 		}
 	}
+	d->oldest_ms = oldest;
 	free(d->slots);
 	d->slots = ns;
 	d->cap = cap;
@@ -84,6 +89,8 @@ void dedupe_add(struct dedupe *d, uint64_t h, int64_t id, int64_t ms)
 		rebuild(d, d->cap * 2, INT64_MIN);
 	struct dd_slot s = {.h = h, .id = id, .ms = ms ? ms : 1};
 	put(d->slots, d->cap, &s);
+	if (d->n == 0 || s.ms < d->oldest_ms)
+		d->oldest_ms = s.ms;
 	d->n++;
 }
 
@@ -146,7 +153,10 @@ void dedupe_remove(struct dedupe *d, uint64_t h, int64_t id)
 void dedupe_prune(struct dedupe *d, int64_t now_ms)
 {
 	size_t cap = d->cap;
-	rebuild(d, cap, now_ms - d->window_ms);
+	/* Nothing has expired: no pass over the whole table (it holds every
+	 * event of the last 10 minutes). */
+	if (d->n > 0 && d->oldest_ms < now_ms - d->window_ms)
+		rebuild(d, cap, now_ms - d->window_ms);
 	while (d->cap > 1024 && d->n * 8 < d->cap)
 		rebuild(d, d->cap / 2, INT64_MIN);
 }

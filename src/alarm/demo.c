@@ -10,6 +10,7 @@
 
 #include "alarm/service.h"
 #include "app.h"
+#include "auth/service.h"
 #include "cmd/demo.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -73,7 +74,8 @@ int alarm_demo_seed(struct app *app, const struct demo_ctx *ctx, json_t *devices
 			d.supervision_s = 86400;
 			d.commissioning = (char *)(uintptr_t)"live";
 			d.state = (char *)(uintptr_t)"normal";
-			if (store_device_create(app->store, &d, clock_now_ms(), &id) != STORE_OK) {
+			if (store_device_create(app->store, auth_pii_keys(app), &d, clock_now_ms(),
+						&id) != STORE_OK) {
 				log_error("alarm demo: cannot create device %s", dd->account);
 				return -1;
 			}

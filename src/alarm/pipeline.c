@@ -35,6 +35,17 @@ struct pipeline {
 	atomic_ullong jobs, opened, joined, notified, comm_fail, comm_restore, errors;
 };
 
+/* snprintf(dst, cap, "%s", src) without the format parse (one per field
+ * of every stored event). */
+static void copy_str(char *dst, size_t cap, const char *src, size_t src_cap)
+{
+	size_t n = strnlen(src, src_cap < cap ? src_cap : cap - 1);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 void pipeline_job_from_event(struct pipeline_job *j, const struct alarm_event *ev, int64_t id)
 {
 	memset(j, 0, sizeof *j);
@@ -42,10 +53,10 @@ void pipeline_job_from_event(struct pipeline_job *j, const struct alarm_event *e
 	j->event_id = id;
 	j->device_id = ev->device_id;
 	j->at_ms = ev->received_ms;
-	snprintf(j->account, sizeof j->account, "%s", ev->account);
-	snprintf(j->code, sizeof j->code, "%s", ev->code);
-	snprintf(j->zone, sizeof j->zone, "%s", ev->zone);
-	snprintf(j->text, sizeof j->text, "%s", ev->text);
+	copy_str(j->account, sizeof j->account, ev->account, sizeof ev->account);
+	copy_str(j->code, sizeof j->code, ev->code, sizeof ev->code);
+	copy_str(j->zone, sizeof j->zone, ev->zone, sizeof ev->zone);
+	copy_str(j->text, sizeof j->text, ev->text, sizeof ev->text);
 	j->cls = ev->cls;
 	j->restore = ev->restore;
 }

@@ -48,6 +48,9 @@
 #define RX_REPLY_MAX 256
 #define RX_UDP_BUF (DC09_FRAME_MAX + 64)
 #define RX_GATHER_MAX_US 1000  /* longest wait for returning senders */
+#define RX_EPOCH_US 200000     /* gathering on or off: measured this long */
+#define RX_PROBE_EVERY 20      /* epochs between two tries of the other mode */
+#define RX_GATHER_GAIN 1.05    /* gathering must store this much more */
 #define RX_OPEN_MAX 16384      /* frames waiting in the open unit before
 				* the loop stops reading and waits */
 
@@ -112,6 +115,20 @@ struct alarm_rx {
 	 * commit instead of each commit carrying half of them. */
 	size_t gather_target;
 	int64_t gather_until;             /* monotonic us; 0: not gathering */
+	/* Gathering pays when commits are the bottleneck (fewer syncs for
+	 * the same events); it costs when the loop's own work is (sending
+	 * replies and reading frames then no longer overlaps a commit: the
+	 * two halves of the senders take turns) and it adds its wait to
+	 * every ACK under light or paced load. Which one holds depends on
+	 * the disk and the CPUs, so the loop measures: events stored per
+	 * second in epochs of RX_EPOCH_US, the other mode tried every
+	 * RX_PROBE_EVERY epochs, gathering kept only when it stores
+	 * RX_GATHER_GAIN times more (ties: lower latency, no gathering). */
+	int gather_mode;
+	int64_t epoch_start;              /* monotonic us */
+	uint64_t epoch_events;
+	double mode_rate[2];              /* events/s measured per mode; < 0 not yet */
+	int epochs_since_probe;
 	/* loop ↔ committer */
 	pthread_mutex_t qlock;
 	pthread_cond_t qcond;             /* a job or stop for the committer */
@@ -123,6 +140,7 @@ struct alarm_rx {
 	char udp_bufs[RX_UDP_BURST][RX_UDP_BUF];
 	/* stats */
 	atomic_ullong frames, acks, naks, duhs, nevents, batches, conns_open, conns_total;
+	atomic_ullong epochs[2];          /* by gather_mode */
 };
 
 /* ---- connections ---- */
@@ -523,7 +541,8 @@ static void item_send(struct alarm_rx *rx, struct rx_item *it, int64_t now_ms)
 static void item_answer(struct alarm_rx *rx, struct rx_item *it, int64_t now_ms)
 {
 	if (it->reply == REPLY_ACK && rx->sink.heard)
-		rx->sink.heard(rx->sink.ctx, it->account, it->rx_ms, it->link_test);
+		rx->sink.heard(rx->sink.ctx, it->acct.device_id, it->account, it->rx_ms,
+			       it->link_test);
 	item_send(rx, it, now_ms);
 }
 
@@ -558,12 +577,51 @@ static void round_process(struct alarm_rx *rx)
 	rx->round_first = w;
 }
 
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Counts a commit's events in the epoch; at its end, records the mode's
+ * rate and picks the mode of the next epoch (see gather_mode). */
+static void gather_mode_update(struct alarm_rx *rx, size_t events)
+{
+	int64_t now = mono_us();
+	int m = rx->gather_mode;
+
+	if (rx->epoch_start == 0 || now - rx->epoch_start > 5 * RX_EPOCH_US) {
+		/* First commit, or after an idle spell: a new epoch (the rate
+		 * of one spanning the pause would not measure the mode). */
+		rx->epoch_start = now;
+		rx->epoch_events = 0;
+	}
+	rx->epoch_events += events;
+	if (now - rx->epoch_start < RX_EPOCH_US)
+		return;
+	double rate = (double)rx->epoch_events * 1e6 / (double)(now - rx->epoch_start);
+	/* Averaged with the mode's earlier epochs: one noisy epoch (another
+	 * process on the CPUs) does not flip the choice. */
+	rx->mode_rate[m] = rx->mode_rate[m] < 0 ? rate : (rx->mode_rate[m] + rate) / 2;
+	atomic_fetch_add(&rx->epochs[m], 1);
+	rx->epoch_start = now;
+	rx->epoch_events = 0;
+	if (rx->mode_rate[!m] < 0 || ++rx->epochs_since_probe >= RX_PROBE_EVERY) {
+		rx->epochs_since_probe = 0;
+		rx->gather_mode = !m;
+		return;
+	}
+	rx->gather_mode = rx->mode_rate[1] > rx->mode_rate[0] * RX_GATHER_GAIN;
+}
+
 /* Sends the replies of a unit whose store_batch returned (rc), in order. */
 static void unit_complete(struct alarm_rx *rx, struct rx_unit *u)
 {
 	int64_t now_ms = clock_now_ms();
 
 	if (u->n_events > 0) {
+		gather_mode_update(rx, u->n_events);
 		atomic_fetch_add(&rx->batches, 1);
 		if (u->rc != 0)
 			log_error("alarm rx: storing %zu events failed", u->n_events);
@@ -589,13 +647,6 @@ static void unit_complete(struct alarm_rx *rx, struct rx_unit *u)
 	u->n_items = 0;
 	u->n_events = 0;
 	u->rc = 0;
-}
-
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Hands the open unit to the committer (which must be idle) and opens
@@ -652,7 +703,7 @@ static void unit_collect(struct alarm_rx *rx, int wait)
 		unit_complete(rx, u);
 		if (gather > RX_GATHER_MAX_US)
 			gather = RX_GATHER_MAX_US;
-		if (answered > 1 && gather > 0) {
+		if (rx->gather_mode && answered > 1 && gather > 0) {
 			rx->gather_target = rx->open->n_items + answered;
 			rx->gather_until = mono_us() + gather;
 		}
@@ -683,6 +734,11 @@ static void *committer_main(void *arg)
 		pthread_cond_signal(&rx->dcond);
 		if (write(rx->cfd, &one, sizeof one) != sizeof one)
 			log_error("alarm rx: cannot signal a commit: %s", strerror(errno));
+		if (rx->sink.after_batch) {
+			pthread_mutex_unlock(&rx->qlock);
+			rx->sink.after_batch(rx->sink.ctx);
+			pthread_mutex_lock(&rx->qlock);
+		}
 	}
 	pthread_mutex_unlock(&rx->qlock);
 	return NULL;
@@ -914,6 +970,8 @@ int rx_start_opts(const char *hostport, const struct alarm_sink *sink, const str
 
 	rx->ep = rx->tcp = rx->udp = rx->tfd = rx->efd = rx->cfd = rx->spare_fd = -1;
 	rx->open = &rx->units[0];
+	rx->gather_mode = 1;
+	rx->mode_rate[0] = rx->mode_rate[1] = -1;
 	pthread_mutex_init(&rx->qlock, NULL);
 	pthread_cond_init(&rx->qcond, NULL);
 	pthread_cond_init(&rx->dcond, NULL);
@@ -979,6 +1037,8 @@ void rx_stats_get(const struct alarm_rx *rx, struct rx_stats *out)
 	out->batches = atomic_load(&rx->batches);
 	out->conns_open = atomic_load(&rx->conns_open);
 	out->conns_total = atomic_load(&rx->conns_total);
+	out->epochs_gather = atomic_load(&rx->epochs[1]);
+	out->epochs_direct = atomic_load(&rx->epochs[0]);
 }
 
 void rx_stop(struct alarm_rx *rx)

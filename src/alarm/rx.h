@@ -49,9 +49,18 @@ struct alarm_sink {
 	 * was stored (every frame of the batch is NAKed). Required. */
 	int (*store_batch)(void *ctx, struct alarm_event *ev, size_t n);
 	/* Called for each ACKed frame after the commit: refreshes the
-	 * device's supervision timer. is_link_test: NULL frame or a frame
-	 * without events. Optional (NULL). */
-	void (*heard)(void *ctx, const char *account, int64_t now_ms, int is_link_test);
+	 * supervision timer of device_id, the device lookup_account found
+	 * for the frame's (receiver, line, account): devices sharing an
+	 * account on other receivers or lines are not refreshed. account is
+	 * for logs. is_link_test: NULL frame or a frame without events.
+	 * Optional (NULL). */
+	void (*heard)(void *ctx, int64_t device_id, const char *account, int64_t now_ms,
+		      int is_link_test);
+	/* Called on the committer thread after each store_batch, once its
+	 * replies are released to the loop: upkeep of the store (e.g.
+	 * finishing a WAL checkpoint) off the path of any ACK; the next
+	 * batch is stored after it returns. Optional (NULL). */
+	void (*after_batch)(void *ctx);
 };
 
 struct rx_opts {
@@ -61,6 +70,8 @@ struct rx_opts {
 
 struct rx_stats {
 	uint64_t frames, acks, naks, duhs, events, batches, conns_open, conns_total;
+	/* epochs (200 ms of storing) spent with and without gathering */
+	uint64_t epochs_gather, epochs_direct;
 };
 
 struct alarm_rx;

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "alarm/rx.h"
 #include "alarm/supervise.h"
 #include "app.h"
+#include "auth/service.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -29,6 +31,8 @@
 #define SV_TICK_MS 250
 #define HEARD_FLUSH_MS 5000
 #define DEDUPE_PRUNE_MS 10000
+#define CKPT_PERIOD_MS 50
+#define WAL_RESTART_FRAMES 2048    /* 8 MiB of 4 KiB pages */
 
 enum commissioning { COMM_REGISTERED, COMM_TESTED, COMM_LIVE };
 
@@ -86,6 +90,13 @@ struct alarm_state {
 	int64_t *heard_ids;
 	size_t nheard, capheard;
 	int64_t heard_flushed_ms;
+	/* WAL checkpoints (see ckpt_main) */
+	pthread_t ckpt_thread;
+	int ckpt_started, ckpt_stop;
+	pthread_mutex_t ckpt_lock;
+	pthread_cond_t ckpt_cond;
+	atomic_int ckpt_running;
+	atomic_int wal_log, wal_done;  /* frames, as the last checkpoint saw them */
 };
 
 /* ---- the device table ---- */
@@ -107,6 +118,7 @@ static void dev_free(struct dev *d)
 {
 	if (!d)
 		return;
+	sodium_memzero(&d->key, sizeof d->key);
 	free(d->site_name);
 	free(d->address);
 	free(d->contacts);
@@ -129,7 +141,11 @@ static struct dev *dev_from_row(const struct store_device *r)
 	snprintf(d->account, sizeof d->account, "%s", r->account ? r->account : "");
 	snprintf(d->receiver, sizeof d->receiver, "%s", r->receiver ? r->receiver : "");
 	snprintf(d->line, sizeof d->line, "%s", r->line ? r->line : "");
-	if (r->key && r->key[0]) {
+	if (r->key_unreadable) {
+		d->key_bad = 1;
+		log_warn("alarm: device %lld has a key that does not open with the personal-data "
+			 "key file", (long long)r->id);
+	} else if (r->key && r->key[0]) {
 		enum dc09_key_form form = DC09_KEY_AUTO;
 		if (r->key_kind && strcmp(r->key_kind, "hex") == 0)
 			form = DC09_KEY_HEX;
@@ -201,26 +217,41 @@ static int hex_eq(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
-/* The device for a frame's account (receiver/line match when both the
- * device and the frame name them); NULL when none. */
+/* How well a device's receiver or line (dv, "" = any) fits the frame's
+ * (fv, NULL or "" = not sent): 2 the same, 1 the device takes any, 0 the
+ * frame did not say, -1 a different one. */
+static int rl_fit(const char *dv, const char *fv)
+{
+	int fe = !fv || !fv[0];
+	if (!dv[0])
+		return fe ? 2 : 1;
+	if (fe)
+		return 0;
+	return hex_eq(dv, fv) ? 2 : -1;
+}
+
+/* The device for a frame's (receiver, line, account): each device is
+ * registered on its own (account, receiver, line), so the best fit wins
+ * (the line counts more than the receiver: DC-09 always sends it), and
+ * among equal fits the oldest device; NULL when none fits. */
 static struct dev *dev_by_account(struct alarm_state *a, const char *receiver, const char *line,
 				  const char *account)
 {
-	struct dev *fallback = NULL;
+	struct dev *best = NULL;
+	int best_score = -1;
 	for (struct dev *d = a->by_acct[hash_str(account)]; d; d = d->next_acct) {
 		if (!hex_eq(d->account, account))
 			continue;
-		int r_ok = !d->receiver[0] || !receiver || !receiver[0] ||
-			   hex_eq(d->receiver, receiver);
-		int l_ok = !d->line[0] || !line || !line[0] || hex_eq(d->line, line);
-		if (r_ok && l_ok) {
-			if ((d->receiver[0] || !receiver || !receiver[0]) && (d->line[0] || !line))
-				return d;
-			if (!fallback)
-				fallback = d;
+		int r = rl_fit(d->receiver, receiver), l = rl_fit(d->line, line);
+		if (r < 0 || l < 0)
+			continue;
+		int score = 3 * l + r;
+		if (score > best_score || (score == best_score && d->id < best->id)) {
+			best = d;
+			best_score = score;
 		}
 	}
-	return fallback;
+	return best;
 }
 
 static void supervise_device(struct alarm_state *a, const struct dev *d, int64_t now_ms)
@@ -254,7 +285,7 @@ void alarm_service_device_changed(struct app *app, int64_t id)
 
 	if (!a)
 		return;
-	int rc = store_device_get(app->store, id, &r);
+	int rc = store_device_get(app->store, auth_pii_keys(app), id, &r);
 	pthread_rwlock_wrlock(&a->lock);
 	dev_free(dev_unlink(a, id));
 	if (rc == STORE_OK) {
@@ -447,15 +478,20 @@ static int sink_store(void *ctx, struct alarm_event *ev, size_t n)
 	return 0;
 }
 
-static void sink_heard(void *ctx, const char *account, int64_t now_ms, int is_link_test)
+/* The device the frame's lookup found (by account, receiver and line):
+ * never another device sharing the account. */
+static void sink_heard(void *ctx, int64_t device_id, const char *account, int64_t now_ms,
+		       int is_link_test)
 {
 	struct alarm_state *a = ctx;
 	int64_t id = 0;
 	int64_t window = 0;
 
 	(void)is_link_test;
+	if (device_id <= 0)
+		return;
 	pthread_rwlock_rdlock(&a->lock);
-	struct dev *d = dev_by_account(a, NULL, NULL, account);
+	struct dev *d = dev_by_id(a, device_id);
 	if (d) {
 		id = d->id;
 		window = d->supervision_s * 1000;
@@ -556,14 +592,86 @@ static void tick(void *ctx, struct pipeline *p)
 			pipeline_process(p, &j, 1);
 		}
 	} while (k == 256);
-	/* The receiver's connection does not checkpoint: do it here, off
-	 * the path between a frame and its ACK. */
-	if (store_alarm_checkpoint(a->app->store) != 0)
-		log_warn("alarm: WAL checkpoint failed");
 	if (now - a->heard_flushed_ms >= HEARD_FLUSH_MS) {
 		a->heard_flushed_ms = now;
 		heard_flush(a);
 	}
+}
+
+/* ---- WAL checkpoints ----
+ * The committer's connection never checkpoints in a commit. A thread of
+ * its own copies the WAL into the database every CKPT_PERIOD_MS
+ * (PASSIVE: it never blocks a commit). Under steady load that alone never
+ * lets the WAL start over, since a commit always lands while a pass runs:
+ * the file grows without end, every sync extends it, and the passes that
+ * finally catch up flush tens of MB at once while the committer's syncs
+ * queue behind them (ACK p99 > 100 ms at 10,000 events/s). So once the
+ * WAL holds WAL_RESTART_FRAMES and the last pass caught up with what it
+ * saw, the committer copies the few frames written since, right after a
+ * batch (sink_after_batch: its replies are already out); with nothing
+ * left in the WAL the next commit rewrites the file from its start. */
+
+static void *ckpt_main(void *arg)
+{
+	struct alarm_state *a = arg;
+	int failing = 0;
+
+	pthread_mutex_lock(&a->ckpt_lock);
+	while (!a->ckpt_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += CKPT_PERIOD_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&a->ckpt_cond, &a->ckpt_lock, &ts);
+		if (a->ckpt_stop)
+			break;
+		pthread_mutex_unlock(&a->ckpt_lock);
+		int log, done;
+		atomic_store(&a->ckpt_running, 1);
+		int rc = store_alarm_checkpoint_frames(a->app->store, &log, &done);
+		atomic_store(&a->ckpt_running, 0);
+		if (rc == 0) {
+			atomic_store(&a->wal_done, done);
+			atomic_store(&a->wal_log, log);
+			failing = 0;
+		} else if (!failing) {
+			log_warn("alarm: WAL checkpoint failed");  /* once, not every pass */
+			failing = 1;
+		}
+		pthread_mutex_lock(&a->ckpt_lock);
+	}
+	pthread_mutex_unlock(&a->ckpt_lock);
+	return NULL;
+}
+
+/* Committer thread, between batches (see above). */
+static void sink_after_batch(void *ctx)
+{
+	struct alarm_state *a = ctx;
+	int log = atomic_load(&a->wal_log), done = atomic_load(&a->wal_done);
+	int l, d;
+
+	if (log < WAL_RESTART_FRAMES || done < log || atomic_load(&a->ckpt_running))
+		return;
+	/* Whatever the outcome, wait for the next pass's figures. */
+	atomic_store(&a->wal_log, 0);
+	if (store_alarm_checkpoint_frames(a->app->store, &l, &d) != 0)
+		log_warn("alarm: WAL checkpoint failed");
+}
+
+static void ckpt_halt(struct alarm_state *a)
+{
+	if (!a->ckpt_started)
+		return;
+	pthread_mutex_lock(&a->ckpt_lock);
+	a->ckpt_stop = 1;
+	pthread_cond_signal(&a->ckpt_cond);
+	pthread_mutex_unlock(&a->ckpt_lock);
+	pthread_join(a->ckpt_thread, NULL);
+	a->ckpt_started = 0;
 }
 
 /* ---- start / stop ---- */
@@ -588,6 +696,8 @@ static void state_free(struct alarm_state *a)
 	free(a->hashes);
 	pthread_rwlock_destroy(&a->lock);
 	pthread_mutex_destroy(&a->heard_lock);
+	pthread_mutex_destroy(&a->ckpt_lock);
+	pthread_cond_destroy(&a->ckpt_cond);
 	free(a->bsites);
 	free(a->sites);
 	free(a->ids);
@@ -597,19 +707,43 @@ static void state_free(struct alarm_state *a)
 	free(a);
 }
 
+/* Seals the device keys an earlier version stored in clear (see
+ * store_device_keys_seal); runs at every start, alarm receiver or not. */
+static int seal_clear_keys(struct app *app)
+{
+	const struct pii_keys *k = auth_pii_keys(app);
+	int n = 0;
+
+	if (!k)
+		return 0;
+	if (store_device_keys_seal(app->store, k, &n) != STORE_OK) {
+		fprintf(stderr, "pccc: không mã hoá được khoá thiết bị báo cháy / cannot encrypt the "
+				"alarm device keys\n");
+		return -1;
+	}
+	if (n)
+		log_json(LOG_INFO, "alarm device keys sealed",
+			 json_pack("{s:i}", "devices", n));
+	return 0;
+}
+
 int alarm_service_start(struct app *app)
 {
 	struct alarm_state *a;
 
+	if (seal_clear_keys(app) != 0)
+		return -1;
 	if (!app->cfg.alarm || !app->cfg.alarm[0] || strcmp(app->cfg.alarm, "off") == 0)
 		return 0;
 	a = xcalloc(1, sizeof *a);
 	a->app = app;
 	pthread_rwlock_init(&a->lock, NULL);
 	pthread_mutex_init(&a->heard_lock, NULL);
+	pthread_mutex_init(&a->ckpt_lock, NULL);
+	pthread_cond_init(&a->ckpt_cond, NULL);
 	a->sv = supervise_new();
 	a->heard_flushed_ms = clock_now_ms();
-	if (store_device_each(app->store, 0, load_one, a) != STORE_OK) {
+	if (store_device_each(app->store, auth_pii_keys(app), 0, load_one, a) != STORE_OK) {
 		fprintf(stderr, "pccc: không đọc được danh sách thiết bị báo cháy / cannot load alarm "
 				"devices\n");
 		state_free(a);
@@ -624,17 +758,29 @@ int alarm_service_start(struct app *app)
 		state_free(a);
 		return -1;
 	}
+	if (pthread_create(&a->ckpt_thread, NULL, ckpt_main, a) != 0) {
+		fprintf(stderr, "pccc: không khởi động được luồng ghi đĩa của bộ nhận báo cháy / "
+				"cannot start the alarm checkpoint thread\n");
+		state_free(a);
+		return -1;
+	}
+	a->ckpt_started = 1;
+	pthread_setname_np(a->ckpt_thread, "alarm-ckpt");
 	a->nt = notice_queue_new("alarm notify", getenv("PCCC_NOTIFY_WEBHOOK"));
 	struct pipeline_ops ops = {.ctx = a, .site = site_of, .tick = tick};
 	a->pl = pipeline_new(app->store, a->nt, &ops, 1, SV_TICK_MS);
-	struct alarm_sink sink = {
-	    .ctx = a, .lookup_account = sink_lookup, .store_batch = sink_store, .heard = sink_heard};
+	struct alarm_sink sink = {.ctx = a,
+				  .lookup_account = sink_lookup,
+				  .store_batch = sink_store,
+				  .heard = sink_heard,
+				  .after_batch = sink_after_batch};
 	app->alarm = a;
 	if (rx_start(app->cfg.alarm, &sink, &a->rx) != 0) {
 		fprintf(stderr, "pccc: không mở được cổng nhận báo cháy / cannot listen for alarms on "
 				"%s\n",
 			app->cfg.alarm);
 		app->alarm = NULL;
+		ckpt_halt(a);
 		pipeline_free(a->pl);
 		notice_queue_free(a->nt);
 		state_free(a);
@@ -654,12 +800,15 @@ void alarm_service_stop(struct app *app)
 	struct rx_stats rs;
 	rx_stats_get(a->rx, &rs);
 	log_json(LOG_INFO, "alarm stopping",
-		 json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "store_ms",
+		 json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "store_ms",
 			   (json_int_t)(atomic_load(&a->store_ns) / 1000000), "frames", (json_int_t)rs.frames, "acks",
 			   (json_int_t)rs.acks, "naks", (json_int_t)rs.naks, "duhs",
 			   (json_int_t)rs.duhs, "events", (json_int_t)rs.events, "batches",
-			   (json_int_t)rs.batches, "connections", (json_int_t)rs.conns_total));
+			   (json_int_t)rs.batches, "connections", (json_int_t)rs.conns_total,
+			   "epochs_gather", (json_int_t)rs.epochs_gather, "epochs_direct",
+			   (json_int_t)rs.epochs_direct));
 	rx_stop(a->rx);            /* last round stored and answered */
+	ckpt_halt(a);
 	pipeline_free(a->pl);      /* drains the queue */
 	heard_flush(a);
 	notice_queue_free(a->nt);

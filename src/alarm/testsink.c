@@ -120,10 +120,12 @@ static int ts_store(void *ctx, struct alarm_event *ev, size_t n)
 	return 0;
 }
 
-static void ts_heard(void *ctx, const char *account, int64_t now_ms, int is_link_test)
+static void ts_heard(void *ctx, int64_t device_id, const char *account, int64_t now_ms,
+		     int is_link_test)
 {
 	struct alarm_testsink *t = ctx;
 
+	(void)device_id;
 	(void)account;
 	(void)now_ms;
 	pthread_mutex_lock(&t->lock);
@@ -134,6 +136,7 @@ static void ts_heard(void *ctx, const char *account, int64_t now_ms, int is_link
 
 void alarm_testsink_bind(struct alarm_testsink *t, struct alarm_sink *sink)
 {
+	memset(sink, 0, sizeof *sink);
 	sink->ctx = t;
 	sink->lookup_account = ts_lookup;
 	sink->store_batch = ts_store;

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "auth/audit.h"
 #include "auth/principal.h"
+#include "auth/service.h"
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/events.h"
@@ -445,7 +446,8 @@ void api_devices_create(struct req *r, struct resp *out)
 				 "unit");
 		goto out;
 	}
-	int rc = store_device_create(r->app->store, &d, clock_now_ms(), &d.id);
+	int rc = store_device_create(r->app->store, auth_pii_keys(r->app), &d, clock_now_ms(),
+				     &d.id);
 	if (rc == STORE_CONFLICT) {
 		http_reply_error(r, out, 409, "conflict",
 				 "Tài khoản này đã được đăng ký trên bộ thu và đường truyền đó / "
@@ -458,7 +460,7 @@ void api_devices_create(struct req *r, struct resp *out)
 		goto out;
 	}
 	store_device_clear(&d);
-	if (store_device_get(r->app->store, d.id, &d) != STORE_OK) {
+	if (store_device_get(r->app->store, auth_pii_keys(r->app), d.id, &d) != STORE_OK) {
 		reply_store_error(r, out, STORE_ERROR);
 		goto out;
 	}
@@ -474,13 +476,22 @@ void api_devices_update(struct req *r, struct resp *out)
 	int64_t id = req_param_int(r, "id", 0);
 
 	memset(&d, 0, sizeof d);
-	int rc = store_device_get(r->app->store, id, &d);
+	int rc = store_device_get(r->app->store, auth_pii_keys(r->app), id, &d);
 	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && !device_in_scope(r, &d))) {
 		reply_device_404(r, out);
 		goto out;
 	}
 	if (rc != STORE_OK) {
 		reply_store_error(r, out, rc);
+		goto out;
+	}
+	if (d.key_unreadable && !json_object_get(r->json, "key")) {
+		/* writing the row back would drop the key */
+		http_reply_error(r, out, 409, "key_unreadable",
+				 "Không giải mã được khóa AES đã lưu (tệp khóa khác?); hãy nhập lại "
+				 "khóa / The stored AES key cannot be decrypted (another key file?); "
+				 "send the key again",
+				 "key");
 		goto out;
 	}
 	if (device_apply(r, &d, &field, &msg) != 0) {
@@ -494,7 +505,7 @@ void api_devices_update(struct req *r, struct resp *out)
 				 "unit");
 		goto out;
 	}
-	rc = store_device_put(r->app->store, &d);
+	rc = store_device_put(r->app->store, auth_pii_keys(r->app), &d);
 	if (rc == STORE_CONFLICT) {
 		http_reply_error(r, out, 409, "conflict",
 				 "Tài khoản này đã được đăng ký trên bộ thu và đường truyền đó / "

@@ -1,7 +1,9 @@
 /* The dispatcher's live alarm board: GET /api/v1/alarms/stream (server-
  * sent events of the events bus, limited to the caller's communes),
- * GET /api/v1/alarms/board (open incidents and device states at a glance,
- * with the bus sequence to resume the stream from), and the verification
+ * GET /api/v1/alarms/board (open incidents, device states at a glance:
+ * counts per state and the devices in alarm, trouble or communication
+ * failure, both for the commune filter; the bus sequence to resume the
+ * stream from), and the verification
  * workflow POST /api/v1/incidents/{id}/ack|call|verify|dispatch with
  * GET /api/v1/incidents/{id}/timeline. Each step is stored with its time
  * (injectable clock) and the dispatcher who took it, published on the bus
@@ -24,6 +26,8 @@
 #include "http/sse.h"
 #include "store/board.h"
 #include "store/scope.h"
+
+#define BOARD_ATTENTION_MAX 50  /* devices needing attention in a snapshot */
 
 #define ID_PARAM                                                                       \
 	{.name = "id", .in = PARAM_IN_PATH, .type = PARAM_INT, .required = 1, .min = 1,   \
@@ -133,17 +137,18 @@ void api_board_get(struct req *r, struct resp *out)
 				.state = req_param(r, "state"),
 				.unit = req_param(r, "unit"),
 				.limit = (int)req_param_int(r, "limit", 500)};
-	json_t *items = NULL, *devices = NULL;
+	json_t *items = NULL, *devices = NULL, *attention = NULL;
 	if (store_board_list(r->app->store, &q, &items) != STORE_OK ||
-	    store_board_device_counts(r->app->store, &r->who->scope, &devices) != STORE_OK) {
+	    store_board_devices(r->app->store, &r->who->scope, q.unit, BOARD_ATTENTION_MAX,
+				&devices, &attention) != STORE_OK) {
 		json_decref(items);
-		json_decref(devices);
 		reply_internal(r, out);
 		return;
 	}
 	json_t *o = json_object();
 	json_object_set_new(o, "incidents", items);
 	json_object_set_new(o, "devices", devices);
+	json_object_set_new(o, "attention", attention);
 	json_object_set_new(o, "last_event_id", json_integer(seq));
 	json_object_set_new(o, "escalate_s", json_integer(escalate_period_ms() / 1000));
 	json_object_set_new(o, "now_ms", json_integer(clock_now_ms()));

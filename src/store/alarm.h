@@ -29,7 +29,10 @@ struct scope;
 struct store_device {
 	int64_t id;
 	char *account, *receiver, *line;   /* receiver/line: hex digits, "" none */
-	char *key, *key_kind;              /* key_kind "hex" | "raw" */
+	char *key, *key_kind;              /* key in clear (see below); "hex" | "raw" */
+	int key_bits;                      /* AES key size 128/192/256; 0 none */
+	int has_key;                       /* read: the row has a key */
+	int key_unreadable;                /* read: it has one that did not open */
 	char *facility_id, *house_id, *site_name, *address, *unit;
 	double lat, lon;
 	char *contacts;                    /* JSON array text */
@@ -38,8 +41,19 @@ struct store_device {
 	int64_t last_heard_ms, created_ms;
 };
 
+/* Device keys at rest: the key column holds the key sealed with the
+ * personal-data keys (auth/pii.h pii_encrypt, "v1:..."), never in clear.
+ * Writes (create, put) seal d->key (NULL or "" for a plain device) and
+ * refuse a key without k (STORE_INVALID); reads (each, get) open it into
+ * d->key: with k NULL, or a value that does not open (another key file),
+ * d->key is NULL and key_unreadable 1. A clear key left by a version
+ * before 013 is read as it is (store_device_keys_seal seals those). */
+struct pii_keys;
+
+/* Frees the strings (the key wiped first). */
 void store_device_clear(struct store_device *d);
-/* Device JSON as the API shows it (no key: has_key). */
+/* Device JSON as the API shows it: never the key, only "has_key",
+ * "key_bits" and "key_kind". */
 json_t *store_device_json(const struct store_device *d);
 
 /* Sets this thread's connection to sync every commit and not to run
@@ -49,19 +63,30 @@ int store_alarm_durable(struct store *st);
  * elsewhere): call it periodically from a thread other than the
  * receiver's. 0 / -1. */
 int store_alarm_checkpoint(struct store *st);
+/* The same, telling how many frames the WAL holds (*log) and how many of
+ * them are now in the database (*done); both -1 when not known (another
+ * backend). When *done == *log the next commit starts the WAL over
+ * (rewriting the file from its start instead of growing it). 0 / -1. */
+int store_alarm_checkpoint_frames(struct store *st, int *log, int *done);
 
 /* Calls fn for every device (id 0) or the one device id. fn returns 0 to
  * go on. STORE_NOT_FOUND when id was given and is absent. */
-int store_device_each(struct store *st, int64_t id,
+int store_device_each(struct store *st, const struct pii_keys *k, int64_t id,
 		      int (*fn)(void *ctx, const struct store_device *d), void *ctx);
 /* Reads one device into *out (caller clears). */
-int store_device_get(struct store *st, int64_t id, struct store_device *out);
+int store_device_get(struct store *st, const struct pii_keys *k, int64_t id,
+		     struct store_device *out);
 /* Inserts d (id and created_ms ignored: now); *id gets the new id.
  * STORE_CONFLICT when (account, receiver, line) is taken. */
-int store_device_create(struct store *st, const struct store_device *d, int64_t now_ms,
-			int64_t *id);
+int store_device_create(struct store *st, const struct pii_keys *k, const struct store_device *d,
+			int64_t now_ms, int64_t *id);
 /* Writes every editable column of d (by d->id). */
-int store_device_put(struct store *st, const struct store_device *d);
+int store_device_put(struct store *st, const struct pii_keys *k, const struct store_device *d);
+/* Seals every key still stored in clear (rows written before 013), in one
+ * transaction; on SQLite with secure_delete on and a truncating WAL
+ * checkpoint after, so the clear text does not linger in free space or
+ * the WAL. *n (may be NULL): how many were sealed. */
+int store_device_keys_seal(struct store *st, const struct pii_keys *k, int *n);
 /* The device by account/receiver/line, 0 when absent (*id = 0). */
 int store_device_find(struct store *st, const char *account, const char *receiver,
 		      const char *line, int64_t *id);

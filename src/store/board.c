@@ -418,20 +418,72 @@ fail:
 	return STORE_ERROR;
 }
 
-int store_board_device_counts(struct store *st, const struct scope *scope, json_t **out)
+static json_t *prefixed_or_null(struct db_stmt *s, int c, char p)
+{
+	const char *v = db_col_is_null(s, c) ? NULL : db_col_text(s, c);
+	if (!v || !v[0])
+		return json_null();
+	char t[16];
+	snprintf(t, sizeof t, "%c%s", p, v);
+	return json_string(t);
+}
+
+static int device_attention(struct store *st, const char *units, const char *unit, int limit,
+			    json_t **out)
 {
 	*out = NULL;
-	char *units = NULL;
-	if (scope_units(st, scope, &units) != 0)
-		return STORE_ERROR;
 	struct db_stmt *s = db_prepare(
-	    st, "SELECT d.state, COUNT(*) FROM devices d WHERE"
-		" ($1 IS NULL OR d.unit IN (SELECT value FROM json_each($1))) GROUP BY d.state");
-	if (!s) {
-		free(units);
+	    st, "SELECT d.id, d.account, d.receiver, d.line, d.site_name, d.address, d.unit,"
+		" u.name, d.state, d.last_heard_ms, d.lat, d.lon FROM devices d"
+		" LEFT JOIN units u ON u.scheme = '2025' AND u.code = d.unit"
+		" WHERE d.state IN ('alarm', 'trouble', 'comm_fail')"
+		" AND ($1 IS NULL OR d.unit IN (SELECT value FROM json_each($1)))"
+		" AND ($2 IS NULL OR d.unit = $2)"
+		" ORDER BY CASE d.state WHEN 'alarm' THEN 0 WHEN 'comm_fail' THEN 1 ELSE 2 END,"
+		" COALESCE(d.last_heard_ms, 0), d.id LIMIT $3");
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, 1, units);
+	db_bind_text(s, 2, unit);
+	db_bind_int(s, 3, limit > 0 ? limit : 50);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(db_col_int(s, 0)));
+		json_object_set_new(o, "account", col_str(s, 1));
+		json_object_set_new(o, "receiver", prefixed_or_null(s, 2, 'R'));
+		json_object_set_new(o, "line", prefixed_or_null(s, 3, 'L'));
+		json_object_set_new(o, "site_name", col_str(s, 4));
+		json_object_set_new(o, "address", col_str(s, 5));
+		json_object_set_new(o, "unit", col_str(s, 6));
+		json_object_set_new(o, "unit_name", col_str(s, 7));
+		json_object_set_new(o, "state", col_str(s, 8));
+		json_object_set_new(o, "last_heard_ms", col_int(s, 9));
+		json_object_set_new(o, "lat", col_real(s, 10));
+		json_object_set_new(o, "lon", col_real(s, 11));
+		json_array_append_new(arr, o);
+	}
+	db_finish(s);
+	if (rc != DB_DONE) {
+		json_decref(arr);
 		return STORE_ERROR;
 	}
+	*out = arr;
+	return STORE_OK;
+}
+
+static int device_counts(struct store *st, const char *units, const char *unit, json_t **out)
+{
+	*out = NULL;
+	struct db_stmt *s = db_prepare(
+	    st, "SELECT d.state, COUNT(*) FROM devices d WHERE"
+		" ($1 IS NULL OR d.unit IN (SELECT value FROM json_each($1)))"
+		" AND ($2 IS NULL OR d.unit = $2) GROUP BY d.state");
+	if (!s)
+		return STORE_ERROR;
 	db_bind_text(s, 1, units);
+	db_bind_text(s, 2, unit);
 	json_t *o = json_pack("{s:i,s:i,s:i,s:i,s:i}", "normal", 0, "alarm", 0, "trouble", 0,
 			      "comm_fail", 0, "total", 0);
 	int64_t total = 0;
@@ -444,7 +496,6 @@ int store_board_device_counts(struct store *st, const struct scope *scope, json_
 			json_object_set_new(o, k, json_integer(v));
 	}
 	db_finish(s);
-	free(units);
 	if (rc != DB_DONE) {
 		json_decref(o);
 		return STORE_ERROR;
@@ -452,4 +503,33 @@ int store_board_device_counts(struct store *st, const struct scope *scope, json_
 	json_object_set_new(o, "total", json_integer(total));
 	*out = o;
 	return STORE_OK;
+}
+
+int store_board_device_counts(struct store *st, const struct scope *scope, json_t **out)
+{
+	*out = NULL;
+	char *units = NULL;
+	if (scope_units(st, scope, &units) != 0)
+		return STORE_ERROR;
+	int rc = device_counts(st, units, NULL, out);
+	free(units);
+	return rc;
+}
+
+int store_board_devices(struct store *st, const struct scope *scope, const char *unit, int limit,
+			json_t **counts, json_t **attention)
+{
+	*counts = *attention = NULL;
+	char *units = NULL;
+	if (scope_units(st, scope, &units) != 0)
+		return STORE_ERROR;
+	int rc = device_counts(st, units, unit, counts);
+	if (rc == STORE_OK)
+		rc = device_attention(st, units, unit, limit, attention);
+	if (rc != STORE_OK) {
+		json_decref(*counts);
+		*counts = NULL;
+	}
+	free(units);
+	return rc;
 }

@@ -63,4 +63,12 @@ int store_board_escalate(struct store *st, int64_t now_ms, int64_t after_ms, jso
  * "trouble":n,"comm_fail":n,"total":n}. */
 int store_board_device_counts(struct store *st, const struct scope *scope, json_t **out);
 
+/* The same counts limited to commune unit (NULL: the whole scope), and
+ * the devices needing attention there (state alarm, trouble or
+ * comm_fail; alarm first, then the longest silent; at most limit):
+ * [{"id","account","receiver","line","site_name","address","unit",
+ * "unit_name","state","last_heard_ms","lat","lon"}]. */
+int store_board_devices(struct store *st, const struct scope *scope, const char *unit, int limit,
+			json_t **counts, json_t **attention);
+
 #endif

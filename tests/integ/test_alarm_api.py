@@ -98,7 +98,12 @@ def test_devices_never_show_keys(demo, disp):
     assert r.status_code == 200
     devs = {d["account"]: d for d in r.json()["items"]}
     assert devs["2345"]["has_key"] is True and devs["1234"]["has_key"] is False
-    assert "key" not in json.dumps(r.json()).replace("has_key", "")
+    text = json.dumps(r.json())
+    for name in ("has_key", "key_bits", "key_kind"):
+        text = text.replace('"%s"' % name, "")
+    assert "key" not in text
+    assert devs["2345"]["key_bits"] == 128 and devs["2345"]["key_kind"] == "hex"
+    assert devs["1234"]["key_bits"] is None and devs["1234"]["key_kind"] is None
     assert devs["2345"]["receiver"] == "R1" and devs["2345"]["commissioning"] == "live"
     one = requests.get(demo.url + "/api/v1/devices/%d" % devs["2345"]["id"], headers=disp,
                        timeout=30).json()
@@ -187,3 +192,39 @@ def test_demo_rerun_keeps_devices(tmp_path):
     n = con.execute("select count(*) from devices").fetchone()[0]
     con.close()
     assert n == 5
+
+
+def test_live_device_connects_its_facility(demo, disp):
+    """Registering a live transmitter for a facility that must connect by
+    1/7/2027 takes it off the list of facilities still to connect; a
+    device only registered (not live) does not."""
+    officer = auth(demo, "commune_officer")
+    fac = {"category": "entertainment", "name": "Karaoke Kết Nối", "unit": "00364",
+           "must_connect_transmitter": True,
+           "contacts": [{"name": "Chủ", "phone": "0912345678"}, "0987654321", "0901112222"]}
+    r = requests.post(demo.url + "/api/v1/facilities", json=fac, headers=officer, timeout=30)
+    assert r.status_code == 201, r.text
+    fid = r.json()["id"]
+    assert r.json()["transmitter_connected"] is False
+
+    def unconnected():
+        r = requests.get(demo.url + "/api/v1/facilities",
+                         params={"must_connect": 1, "connected": 0, "unit": "00364",
+                                 "limit": 500}, headers=officer, timeout=30)
+        assert r.status_code == 200, r.text
+        return [x["id"] for x in r.json()["items"]]
+
+    assert fid in unconnected()
+    body = {"account": "9c07", "unit": "00364", "facility_id": fid,
+            "site_name": "Karaoke Kết Nối", "address": "Phường Khương Đình, Hà Nội",
+            "supervision_s": 3600, "contacts": [{"name": "Chủ", "phone": "0912345678"}]}
+    r = requests.post(demo.url + "/api/v1/devices", json=body, headers=disp, timeout=30)
+    assert r.status_code == 201, r.text
+    dev = r.json()
+    assert fid in unconnected(), "a registered (not yet live) device does not connect"
+    r = requests.patch(demo.url + "/api/v1/devices/%d" % dev["id"],
+                       json={"commissioning": "live"}, headers=disp, timeout=30)
+    assert r.status_code == 200, r.text
+    assert fid not in unconnected()
+    got = requests.get(demo.url + "/api/v1/facilities/" + fid, headers=officer, timeout=30)
+    assert got.status_code == 200 and got.json()["transmitter_connected"] is True

@@ -95,7 +95,7 @@ static int64_t make_device(struct store *st, const char *account, const char *co
 	d.unit = (char *)(uintptr_t)"00364";
 	d.supervision_s = 90;
 	d.commissioning = (char *)(uintptr_t)comm;
-	assert_int_equal(store_device_create(st, &d, T0, &id), STORE_OK);
+	assert_int_equal(store_device_create(st, NULL, &d, T0, &id), STORE_OK);
 	return id;
 }
 

@@ -6,9 +6,15 @@
 // A new incident beeps (a WAV generated here, no audio file), flashes and
 // shows on the map; escalated ones (not acknowledged in time) are
 // highlighted. The workflow buttons post to /api/v1/incidents/{id}/...
+// Device states at a glance: counts per state and the devices in alarm,
+// trouble or communication failure, for the chosen commune (the communes
+// offered are those of the user's scope). Users who may read facilities
+// get a link to the facilities still to connect a transmitter.
 import { h, clear, icon } from '../dom.js';
 import { t, locale } from '../i18n.js';
 import { apiGet, ApiError } from '../api.js';
+import { hasPerm, whenUserKnown } from '../auth.js';
+import { scopeCommunes } from '../communes.js';
 
 const STATES = ['active', 'open', 'verifying', 'confirmed', 'dispatched', 'false_alarm', 'all'];
 const DEVICE_STATES = ['normal', 'alarm', 'trouble', 'comm_fail'];
@@ -122,6 +128,8 @@ export function mount(container, route, ctx) {
 		t('board.connecting'));
 	const soundBtn = h('button', { type: 'button', class: 'btn btn-small board-sound' }, t('board.soundTest'));
 	const devicesEl = h('div', { class: 'board-devices', 'data-testid': 'board-devices' });
+	const attentionEl = h('div', { class: 'board-attention', 'data-testid': 'board-attention' });
+	const toolsEl = h('div', { class: 'board-tools' }, statusEl, soundBtn);
 	const stateSel = h('select', { id: 'board-state', 'data-testid': 'board-state' },
 		STATES.map((s) => h('option', { value: s, selected: s === state.filterState }, t('board.state.' + s))));
 	const unitSel = h('select', { id: 'board-unit', 'data-testid': 'board-unit' },
@@ -137,8 +145,9 @@ export function mount(container, route, ctx) {
 			h('div', null,
 				h('p', { class: 'eyebrow' }, t('board.eyebrow')),
 				h('h1', { id: 'page-title' }, t('board.title'))),
-			h('div', { class: 'board-tools' }, statusEl, soundBtn)),
+			toolsEl),
 		devicesEl,
+		attentionEl,
 		h('div', { class: 'board-filters' },
 			h('label', { for: 'board-state' }, t('board.filterState')), stateSel,
 			h('label', { for: 'board-unit' }, t('board.filterUnit')), unitSel),
@@ -187,6 +196,27 @@ export function mount(container, route, ctx) {
 		h('div', { class: 'board-dev board-dev-total' },
 			h('span', { class: 'board-dev-n' }, String(d.total || 0)),
 			h('span', { class: 'board-dev-label' }, t('board.dev.total'))));
+	}
+
+	function renderAttention(list) {
+		if (!Array.isArray(list)) {
+			clear(attentionEl);
+			return;
+		}
+		if (!list.length) {
+			clear(attentionEl, h('p', { class: 'muted board-attention-none' }, t('board.attentionNone')));
+			return;
+		}
+		clear(attentionEl,
+			h('h2', { class: 'board-attention-title' }, t('board.attention')),
+			h('ul', { class: 'board-attention-list' }, list.map((d) => h('li', {
+				class: 'board-att board-att-' + d.state, 'data-testid': 'att-' + d.id, 'data-state': d.state,
+			},
+			h('span', { class: 'badge board-dev-' + d.state }, t('board.dev.' + d.state)), ' ',
+			h('strong', null, d.site_name || t('board.unnamed')), ' ',
+			h('span', { class: 'mono' }, '#' + (d.account || '') + (d.receiver ? ' ' + d.receiver : '') + (d.line ? ' ' + d.line : '')), ' ',
+			h('span', { class: 'muted' }, (d.unit_name ? d.unit_name + ' · ' : '') +
+				(d.last_heard_ms ? t('board.heard', { time: fmtTime(d.last_heard_ms) }) : t('board.neverHeard')))))));
 	}
 
 	function visible(inc) {
@@ -419,6 +449,7 @@ export function mount(container, route, ctx) {
 			upsert(inc, fromEvent);
 		}
 		renderDevices(snap.devices);
+		renderAttention(snap.attention);
 		renderList();
 		if (fresh)
 			beep();
@@ -472,12 +503,7 @@ export function mount(container, route, ctx) {
 	}
 
 	async function loadCommunes() {
-		try {
-			const res = await apiGet('/units', { parent: '01', scheme: '2025', level: 'commune', limit: 500 });
-			state.communes = res.items || [];
-		} catch (e) {
-			state.communes = [];
-		}
+		state.communes = await scopeCommunes();
 		if (state.destroyed)
 			return;
 		for (const u of state.communes)
@@ -487,6 +513,11 @@ export function mount(container, route, ctx) {
 	renderDetail();
 	loadCommunes();
 	reload(false);
+	whenUserKnown().then(() => {
+		if (!state.destroyed && hasPerm('facility.read'))
+			toolsEl.appendChild(h('a', { class: 'btn btn-small btn-secondary', href: '#/alarms/unconnected',
+				'data-testid': 'board-unconnected' }, t('board.unconnected')));
+	});
 
 	return {
 		update(info) {
