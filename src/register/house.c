@@ -119,14 +119,25 @@ char *house_address_line(const char *house_number, const char *alley, const char
 			 const char *commune_name)
 {
 	struct buf b = {0};
-	if (house_number && *house_number)
-		buf_printf(&b, "Số %s", house_number);
-	if (alley && *alley)
-		buf_printf(&b, "%s%s", b.len ? ", " : "", alley);
-	if (street && *street)
-		buf_printf(&b, "%s%s", b.len ? (alley && *alley ? " " : ", ") : "", street);
-	if (commune_name && *commune_name)
-		buf_printf(&b, "%s%s", b.len ? ", " : "", commune_name);
+	if (house_number && *house_number) {
+		buf_puts(&b, "Số ");
+		buf_puts(&b, house_number);
+	}
+	if (alley && *alley) {
+		if (b.len)
+			buf_puts(&b, ", ");
+		buf_puts(&b, alley);
+	}
+	if (street && *street) {
+		if (b.len)
+			buf_puts(&b, alley && *alley ? " " : ", ");
+		buf_puts(&b, street);
+	}
+	if (commune_name && *commune_name) {
+		if (b.len)
+			buf_puts(&b, ", ");
+		buf_puts(&b, commune_name);
+	}
 	if (!b.len)
 		buf_puts(&b, "");
 	return buf_take(&b);

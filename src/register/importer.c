@@ -118,18 +118,23 @@ int sheet_read_csv(const char *data, size_t len, struct sheet *out, char *err, s
 						p++;
 						break;
 					}
-					buf_putc(&cell, *p++);
+					/* the run up to the next quote at once */
+					const char *q = memchr(p, '"', (size_t)(end - p));
+					const char *e = q ? q : end;
+					buf_append(&cell, p, (size_t)(e - p));
+					p = e;
 					if (cell.len > SHEET_MAX_CELL)
 						goto toolong;
 				}
 				while (p < end && *p != sep && *p != '\n' && *p != '\r')
 					p++; /* text after the closing quote: dropped */
 			} else {
-				while (p < end && *p != sep && *p != '\n' && *p != '\r') {
-					buf_putc(&cell, *p++);
-					if (cell.len > SHEET_MAX_CELL)
-						goto toolong;
-				}
+				const char *s0 = p;
+				while (p < end && *p != sep && *p != '\n' && *p != '\r')
+					p++;
+				if ((size_t)(p - s0) > SHEET_MAX_CELL)
+					goto toolong;
+				buf_append(&cell, s0, (size_t)(p - s0));
 			}
 			if (col >= SHEET_MAX_COLS) {
 				set_err(err, errlen, "Quá nhiều cột / too many columns");
@@ -591,8 +596,11 @@ static int header_match(const struct import_spec *spec, const char *h)
 	return found;
 }
 
-int import_sheet(const struct sheet *sh, const struct import_spec *spec, json_t **rows,
-		 json_t **errors)
+/* import_sheet over the data rows with indexes in [from, to) of sh->rows;
+ * header errors only when from is 0; the file-wide "no data rows" check
+ * only when whole. */
+static int import_rows(const struct sheet *sh, const struct import_spec *spec, size_t from,
+		       size_t to, int whole, json_t **rows, json_t **errors)
 {
 	int map[SHEET_MAX_COLS];
 	json_t *out = json_array();
@@ -605,9 +613,11 @@ int import_sheet(const struct sheet *sh, const struct import_spec *spec, json_t 
 	while (first < sh->nrows && blank_row(&sh->rows[first]))
 		first++;
 	if (first == sh->nrows) {
-		import_error_add(errs, 0, NULL, NULL, "Tệp không có dòng tiêu đề / the file has no "
-						      "header row");
-		goto done;
+		if (from == 0)
+			import_error_add(errs, 0, NULL, NULL, "Tệp không có dòng tiêu đề / the file "
+							      "has no header row");
+		json_decref(out);
+		return -1;
 	}
 	hdr = &sh->rows[first];
 	for (int j = 0; j < hdr->ncells && j < SHEET_MAX_COLS; j++) {
@@ -625,9 +635,14 @@ int import_sheet(const struct sheet *sh, const struct import_spec *spec, json_t 
 				break;
 			}
 	}
-	if (json_array_size(errs))
-		goto done;
-	for (size_t i = first + 1; i < sh->nrows; i++) {
+	if (json_array_size(errs)) {
+		/* a later part fails as well, reporting nothing twice */
+		if (from > 0)
+			json_array_clear(errs);
+		json_decref(out);
+		return -1;
+	}
+	for (size_t i = first + 1 > from ? first + 1 : from; i < sh->nrows && i < to; i++) {
 		const struct sheet_row *r = &sh->rows[i];
 		if (blank_row(r))
 			continue;
@@ -701,14 +716,25 @@ int import_sheet(const struct sheet *sh, const struct import_spec *spec, json_t 
 		json_object_set_new(obj, "_row", json_integer(r->row));
 		json_array_append_new(out, obj);
 	}
-	if (!json_array_size(errs) && !json_array_size(out))
+	if (whole && !json_array_size(errs) && !json_array_size(out))
 		import_error_add(errs, 0, NULL, NULL, "Tệp không có dòng dữ liệu / the file has no "
 						      "data rows");
-done:
 	if (json_array_size(errs)) {
 		json_decref(out);
 		return -1;
 	}
 	*rows = out;
 	return 0;
+}
+
+int import_sheet(const struct sheet *sh, const struct import_spec *spec, json_t **rows,
+		 json_t **errors)
+{
+	return import_rows(sh, spec, 0, sh->nrows, 1, rows, errors);
+}
+
+int import_sheet_part(const struct sheet *sh, const struct import_spec *spec, size_t from,
+		      size_t to, json_t **rows, json_t **errors)
+{
+	return import_rows(sh, spec, from, to, 0, rows, errors);
 }

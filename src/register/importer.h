@@ -59,6 +59,13 @@ struct import_spec {
 int import_sheet(const struct sheet *sh, const struct import_spec *spec, json_t **rows,
 		 json_t **errors);
 
+/* The same over the rows with indexes [from, to) of sh->rows (the header
+ * found and mapped again each time), for reading a sheet in parts: header
+ * errors come only with from == 0 (a later part just fails), and no "no
+ * data rows" error (the caller counts rows). Returns -1 on any error. */
+int import_sheet_part(const struct sheet *sh, const struct import_spec *spec, size_t from,
+		      size_t to, json_t **rows, json_t **errors);
+
 /* Appends an error (at most IMPORT_MAX_ERRORS are kept; later ones are
  * counted in a last summary entry by import_errors_finish). */
 void import_error_add(json_t *errors, int row, const char *column, const char *field,

@@ -280,13 +280,20 @@ int rec_check(const struct rec_field *defs, json_t *obj, int create, struct rec_
 
 /* ---- cells ------------------------------------------------------------ */
 
-static char *trim_dup(const char *s)
+/* The cell without surrounding blanks, in sbuf when it fits (no
+ * allocation for the usual short cell), else on the heap. */
+static char *trim_dup(const char *s, char *sbuf, size_t cap)
 {
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 		s++;
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
+	if (n < cap) {
+		memcpy(sbuf, s, n);
+		sbuf[n] = '\0';
+		return sbuf;
+	}
 	return xstrndup(s, n);
 }
 
@@ -352,6 +359,19 @@ static const char *enum_match(const char *values, const char *cell,
 
 static int parse_bool(const char *s, int *out)
 {
+	/* the words as officers write them, before folding */
+	static const char *const yes1[] = {"có", "Có", "x", "1", NULL};
+	static const char *const no1[] = {"không", "Không", "0", NULL};
+	for (int i = 0; yes1[i]; i++)
+		if (strcmp(s, yes1[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+	for (int i = 0; no1[i]; i++)
+		if (strcmp(s, no1[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
 	char *f = fold_dup(s);
 	static const char *const yes[] = {"co", "x", "1", "true", "yes", "c", "dung", NULL};
 	static const char *const no[] = {"khong", "0", "false", "no", "k", "sai", NULL};
@@ -390,7 +410,8 @@ static int split_semis(char *s, char **parts, int max)
 int rec_from_text(const struct rec_field *f, const char *text,
 		  const char *(*label)(const char *id), json_t **out, struct rec_error *err)
 {
-	char *s = trim_dup(text ? text : "");
+	char sbuf[256];
+	char *s = trim_dup(text ? text : "", sbuf, sizeof sbuf);
 	json_t *v = NULL;
 	int rc = -1;
 
@@ -526,6 +547,7 @@ int rec_from_text(const struct rec_field *f, const char *text,
 	rc = 0;
 done:
 	json_decref(v);
-	free(s);
+	if (s != sbuf)
+		free(s);
 	return rc;
 }

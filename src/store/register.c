@@ -6,11 +6,13 @@
  * STORE_NOT_FOUND); lists add "unit IN (SELECT value FROM json_each($n))"
  * from store_scope_units_json, or the caller's own house/facility id.
  *
- * Addresses: address_folded = fold_text(address line + the commune's 2025
- * name + the names of the legacy communes and districts it came from),
- * cached per commune. On SQLite an FTS5 external-content index over it
- * (keyed by houses.serial) is created on first use with its triggers;
- * other backends search with LIKE per word.
+ * Addresses: address_folded = the words of fold_text(address line + the
+ * commune's 2025 name + the names of the legacy communes and districts it
+ * came from), each word once; the names cached per commune. On SQLite an
+ * FTS5 external-content index over it (keyed by houses.serial) is created
+ * on first use with its triggers, and houses_terms lists the words of each
+ * commune (see "search words and terms"); other backends search with LIKE
+ * per word.
  *
  * IDs: houses get houseid_make(serial) with serials from register_seq;
  * facilities "CS" + 7 digits; other records integer ids from register_seq.
@@ -20,6 +22,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +45,6 @@ static _Thread_local int in_bulk;
 /* 1 while this thread's write transaction has the FTS insert trigger
  * dropped: house_insert then fills houses_fts itself (see fts_pause). */
 static _Thread_local int fts_paused;
-/* 1 inside store_houses_import: the new rows are indexed together at the
- * end (fts_fill_after) instead of one by one. */
-static _Thread_local int fts_deferred;
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -104,6 +104,7 @@ static int tx_end(struct store *st, int rc)
 }
 
 static int register_sqlite_extras(struct store *st);
+static int terms_fill(struct store *st);
 static int fts_pause(struct store *st);
 static int fts_resume(struct store *st, int ok);
 
@@ -341,6 +342,11 @@ static int unit_info(struct store *st, const char *unit, char province[4], char 
 	" INSERT INTO houses_fts (rowid, address_folded, unit)"                            \
 	" VALUES (new.serial, new.address_folded, new.unit); END"
 
+/* houses_terms: see "search words and terms" below. */
+#define TERMS_TABLE                                                                         \
+	"CREATE TABLE IF NOT EXISTS houses_terms (term TEXT NOT NULL, unit TEXT NOT NULL,"  \
+	" PRIMARY KEY (term, unit)) WITHOUT ROWID"
+
 static const struct store *fts_ready_for;
 static pthread_mutex_t fts_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -413,6 +419,24 @@ static int register_sqlite_extras(struct store *st)
 		if (rc != STORE_OK)
 			db_rollback(st);
 	}
+	if (rc == STORE_OK) {
+		s = db_prepare(st, "SELECT 1 FROM sqlite_master WHERE name = 'houses_terms'");
+		if (!s) {
+			rc = STORE_ERROR;
+			goto out;
+		}
+		int have_terms = db_step(s) == DB_ROW;
+		db_finish(s);
+		if (!have_terms) {
+			rc = db_exec(st, "BEGIN IMMEDIATE;" TERMS_TABLE ";");
+			if (rc == STORE_OK)
+				rc = terms_fill(st);
+			if (rc == STORE_OK)
+				rc = db_commit(st);
+			else
+				db_rollback(st);
+		}
+	}
 out:
 	if (rc == STORE_OK)
 		fts_ready_for = st;
@@ -459,6 +483,198 @@ static int fts_insert(struct store *st, long long serial, const char *folded, co
 	return rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
 }
 
+/* ---- search words and terms -------------------------------------------------- */
+
+/* Folded text (core/fold.h) is words of letters and digits separated by
+ * single spaces, exactly the tokens FTS5's unicode61 tokenizer sees. The
+ * search text of a house is the set of its words: each word once. */
+static int word_in(const char *hay, size_t hlen, const char *w, size_t n)
+{
+	const char *p = hay, *end = hay + hlen;
+	while (p < end) {
+		const char *s = p;
+		while (p < end && *p != ' ')
+			p++;
+		if ((size_t)(p - s) == n && *s == *w && memcmp(s, w, n) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* Appends the words of folded text to b, leaving out those the first
+ * `seen` bytes of b hold (all of b when seen is (size_t)-1). */
+static void words_append_seen(struct buf *b, const char *text, size_t seen)
+{
+	const char *p = text;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		const char *s = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t n = (size_t)(p - s);
+		if (!n)
+			break;
+		if (!b->len || !word_in(b->data, seen < b->len ? seen : b->len, s, n)) {
+			if (b->len)
+				buf_putc(b, ' ');
+			buf_append(b, s, n);
+		}
+	}
+}
+
+static void words_append(struct buf *b, const char *text)
+{
+	words_append_seen(b, text, (size_t)-1);
+}
+
+/* houses_terms (SQLite, beside houses_fts): every (word, commune) pair the
+ * search texts hold. A search reads it to turn the prefix of its last word
+ * into the few whole words it stands for (FTS5 would otherwise merge the
+ * doclists of all those words city-wide before returning a row), and, in
+ * one commune, to answer at once when a word occurs in none of its houses
+ * and to leave out words every house of the commune has (its names). Kept
+ * by every write of houses in this file; words are never removed (a word
+ * left over costs one empty doclist). */
+
+/* A set of "unit word" keys (open addressing). */
+struct termset {
+	char **keys;
+	size_t n, cap;
+};
+
+static uint64_t term_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void termset_put(struct termset *t, const char *key, size_t n)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 1024;
+		char **nk = xcalloc(ncap, sizeof *nk);
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->keys[i])
+				continue;
+			size_t j = term_hash(t->keys[i], strlen(t->keys[i])) & (ncap - 1);
+			while (nk[j])
+				j = (j + 1) & (ncap - 1);
+			nk[j] = t->keys[i];
+		}
+		free(t->keys);
+		t->keys = nk;
+		t->cap = ncap;
+	}
+	size_t j = term_hash(key, n) & (t->cap - 1);
+	while (t->keys[j]) {
+		if (strncmp(t->keys[j], key, n) == 0 && t->keys[j][n] == '\0')
+			return;
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->keys[j] = xstrndup(key, n);
+	t->n++;
+}
+
+/* Adds the words of a folded search text of a house of unit. */
+static void termset_add_text(struct termset *t, const char *unit, const char *folded)
+{
+	char key[256];
+	size_t ul = strlen(unit);
+	const char *p = folded;
+	if (ul > 16)
+		return;
+	memcpy(key, unit, ul);
+	key[ul] = ' ';
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		const char *s = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t n = (size_t)(p - s);
+		if (!n)
+			break;
+		if (ul + 1 + n < sizeof key) {
+			memcpy(key + ul + 1, s, n);
+			termset_put(t, key, ul + 1 + n);
+		} else {
+			char *k = xasprintf("%s %.*s", unit, (int)n, s);
+			termset_put(t, k, strlen(k));
+			free(k);
+		}
+	}
+}
+
+static void termset_free(struct termset *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->keys[i]);
+	free(t->keys);
+	memset(t, 0, sizeof *t);
+}
+
+/* Writes the set into houses_terms (SQLite only), in one statement over
+ * a JSON array of its "unit word" keys. In a transaction. */
+static int termset_flush(struct store *st, struct termset *t)
+{
+	if (!is_sqlite(st) || !t->n)
+		return STORE_OK;
+	json_t *a = json_array();
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->keys[i])
+			json_array_append_new(a, json_string(t->keys[i]));
+	char *text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	struct db_stmt *s = text ? db_prepare(st, "INSERT INTO houses_terms (term, unit) "
+						  "SELECT substr(value, instr(value, ' ') + 1), "
+						  "substr(value, 1, instr(value, ' ') - 1) "
+						  "FROM json_each($1) WHERE true ORDER BY 1, 2 "
+						  "ON CONFLICT DO NOTHING")
+				 : NULL;
+	if (!s) {
+		free(text);
+		return STORE_ERROR;
+	}
+	db_bind_text(s, 1, text);
+	int rc = db_step(s);
+	db_finish(s);
+	free(text);
+	return rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+}
+
+/* The words of one house's search text (create, update). */
+static int terms_put_text(struct store *st, const char *unit, const char *folded)
+{
+	struct termset t = {0};
+	termset_add_text(&t, unit, folded);
+	int rc = termset_flush(st, &t);
+	termset_free(&t);
+	return rc;
+}
+
+/* Fills houses_terms from the houses already there (first use). */
+static int terms_fill(struct store *st)
+{
+	struct termset t = {0};
+	struct db_stmt *s = db_prepare(st, "SELECT unit, address_folded FROM houses");
+	int rc;
+	if (!s)
+		return STORE_ERROR;
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *u = db_col_text(s, 0), *f = db_col_text(s, 1);
+		if (u && f)
+			termset_add_text(&t, u, f);
+	}
+	db_finish(s);
+	rc = rc == DB_DONE ? termset_flush(st, &t) : rc < 0 ? rc : STORE_ERROR;
+	termset_free(&t);
+	return rc;
+}
+
 /* ---- rows → JSON ------------------------------------------------------------ */
 
 enum colk { CK_TEXT, CK_INT, CK_REAL, CK_BOOL, CK_JSON, CK_TIME, CK_HIDE };
@@ -468,6 +684,7 @@ static const struct {
 	enum colk k;
 } extra_cols[] = {
 	{"serial", CK_HIDE},       {"address_folded", CK_HIDE}, {"name_folded", CK_HIDE},
+	{"version", CK_INT},
 	{"cccd_enc", CK_HIDE},     {"cccd_bidx", CK_HIDE},      {"phone_enc", CK_HIDE},
 	{"phone_bidx", CK_HIDE},   {"created_at", CK_TIME},     {"updated_at", CK_TIME},
 	{"failing_items", CK_JSON}, {"results", CK_JSON},       {"paid", CK_BOOL},
@@ -647,7 +864,8 @@ static void house_sql_init(void)
 	buf_puts(&a, "INSERT INTO houses (id, serial, province, address_folded, created_at, "
 		     "updated_at");
 	buf_puts(&b, "VALUES ($1, $2, $3, $4, $5, $6");
-	buf_puts(&u, "UPDATE houses SET province = $2, address_folded = $3, updated_at = $4");
+	buf_puts(&u, "UPDATE houses SET province = $2, address_folded = $3, updated_at = $4, "
+		     "version = version + 1");
 	int un = 4;
 	for (const struct rec_field *f = house_fields; f->key; f++) {
 		buf_printf(&a, ", %s", f->key);
@@ -664,33 +882,46 @@ static void house_sql_init(void)
 }
 
 /* Sets address_text (composed when absent) and returns the folded search
- * text (heap). */
-static char *house_address(json_t *h, const char *unit_name, const char *names)
+ * text (heap): the words of the address, then those of the commune's
+ * names it lacks. names_once: names holds each word once (an import's
+ * commune table), so only the address part is searched for them. *hlen
+ * (may be NULL) receives the length of the address part. */
+static char *house_address_ex(json_t *h, const char *unit_name, const char *names,
+			      int names_once, size_t *hlen)
 {
-	if (!json_is_string(json_object_get(h, "address_text"))) {
+	/* a composed address line holds the number, alley and street */
+	int composed = !json_is_string(json_object_get(h, "address_text"));
+	if (composed) {
 		char *line = house_address_line(json_str(h, "house_number"), json_str(h, "alley"),
 						json_str(h, "street"), unit_name);
 		json_object_set_new(h, "address_text", json_string(line));
 		free(line);
 	}
-	struct buf b = {0};
+	struct buf b = {0}, f = {0};
 	const char *addr = json_str(h, "address_text");
-	fold_text(addr, strlen(addr), &b);
+	fold_text(addr, strlen(addr), &f);
+	words_append(&b, buf_str(&f));
 	const char *extra[] = {json_str(h, "alley"), json_str(h, "street"),
 			       json_str(h, "house_number")};
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3 && !composed; i++) {
 		if (!extra[i])
 			continue;
-		char *f = fold_dup(extra[i]);
-		if (*f && !strstr(buf_str(&b), f)) {
-			buf_putc(&b, ' ');
-			buf_puts(&b, f);
-		}
-		free(f);
+		buf_reset(&f);
+		fold_text(extra[i], strlen(extra[i]), &f);
+		words_append(&b, buf_str(&f));
 	}
-	buf_putc(&b, ' ');
-	buf_puts(&b, names);
+	if (hlen)
+		*hlen = b.len;
+	words_append_seen(&b, names, names_once ? b.len : (size_t)-1);
+	buf_free(&f);
+	if (!b.len)
+		buf_append(&b, "", 0);
 	return buf_take(&b);
+}
+
+static char *house_address(json_t *h, const char *unit_name, const char *names)
+{
+	return house_address_ex(h, unit_name, names, 0, NULL);
 }
 
 /* Inserts one checked house; id_in optional. In a transaction. *id_out
@@ -751,8 +982,10 @@ static int house_insert(struct store *st, const struct scope *sc, const char *un
 		bind_field(s, ++n, f, json_object_get(h, f->key));
 	rc = db_step(s);
 	db_finish(s);
-	if (rc == DB_DONE && fts_paused && !fts_deferred)
+	if (rc == DB_DONE && fts_paused)
 		rc = fts_insert(st, (long long)ser, folded, unit) == STORE_OK ? DB_DONE : STORE_ERROR;
+	if (rc == DB_DONE)
+		rc = terms_put_text(st, unit, folded) == STORE_OK ? DB_DONE : STORE_ERROR;
 	if (rc == DB_DONE) {
 		rc = STORE_OK;
 		memcpy(id_out, id, HOUSEID_MAX);
@@ -839,6 +1072,12 @@ int store_house_create(struct store *st, const struct scope *sc, json_t *body, j
 int store_house_update(struct store *st, const struct scope *sc, const char *id, json_t *merged,
 		       json_t **out)
 {
+	return store_house_update_if(st, sc, id, merged, -1, out);
+}
+
+int store_house_update_if(struct store *st, const struct scope *sc, const char *id,
+			  json_t *merged, long long expect_version, json_t **out)
+{
 	json_t *cur = NULL, *h = NULL;
 	char province[4];
 	char *names = NULL, *uname = NULL, *folded = NULL;
@@ -853,6 +1092,11 @@ int store_house_update(struct store *st, const struct scope *sc, const char *id,
 	rc = store_house_get(st, sc, id, &cur);
 	if (rc != STORE_OK)
 		goto done;
+	if (expect_version >= 0 &&
+	    json_integer_value(json_object_get(cur, "version")) != expect_version) {
+		rc = STORE_CONFLICT;
+		goto done;
+	}
 	h = json_deep_copy(merged);
 	rc = unit_info(st, json_str(h, "unit"), province, &names, &uname);
 	if (rc == STORE_NOT_FOUND)
@@ -880,6 +1124,8 @@ int store_house_update(struct store *st, const struct scope *sc, const char *id,
 	rc = db_step(s);
 	db_finish(s);
 	rc = rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = terms_put_text(st, json_str(h, "unit"), folded);
 done:
 	rc = tx_end(st, rc);
 	json_decref(cur);
@@ -905,7 +1151,7 @@ int store_house_set_state(struct store *st, const struct scope *sc, const char *
 	struct db_stmt *s = db_prepare(
 	    st, "UPDATE houses SET declared_state = $3, return_reason = $4, "
 		"declared_by = CASE WHEN $3 = 'declared' THEN $5 ELSE declared_by END, "
-		"updated_at = $6 WHERE id = $1 AND declared_state = $2");
+		"updated_at = $6, version = version + 1 WHERE id = $1 AND declared_state = $2");
 	if (!s)
 		return STORE_ERROR;
 	db_bind_text(s, 1, id);
@@ -1030,77 +1276,271 @@ static int houses_indexes_restore(struct store *st, struct saved_indexes *si, in
 	return rc;
 }
 
-/* All rows or none. On SQLite the rows go in as plain single-row INSERTs
- * (no trigger: see fts_pause), the address index is filled from the new
- * rows in one INSERT ... SELECT at the end, and when the table held fewer
- * rows than the import brings, the secondary indexes are dropped first and
- * rebuilt after — all inside the one transaction. */
-int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, json_t *ids)
+/* Communes seen by one import: looked up once each. */
+struct import_unit {
+	char unit[8];
+	char province[4];
+	char *names, *name;
+	int status;              /* STORE_OK, or unit_info's error */
+};
+
+struct import_units {
+	struct import_unit *u;
+	size_t n, cap;
+};
+
+static struct import_unit *import_unit_get(struct store *st, struct import_units *iu,
+					   const char *unit, struct termset *terms)
 {
-	size_t n = json_array_size(rows), need = 0, i;
-	long long serial = 0, before = 0;
-	struct saved_indexes si = {0};
-	int sqlite = is_sqlite(st), dropped = 0;
-	json_t *row;
+	for (size_t i = 0; i < iu->n; i++)
+		if (strcmp(iu->u[i].unit, unit) == 0)
+			return &iu->u[i];
+	if (iu->n == iu->cap) {
+		iu->cap = iu->cap ? iu->cap * 2 : 64;
+		iu->u = xrealloc(iu->u, iu->cap * sizeof *iu->u);
+	}
+	/* most recent first would need a move; communes are few (126 in Hà Nội) */
+	struct import_unit *e = &iu->u[iu->n++];
+	memset(e, 0, sizeof *e);
+	snprintf(e->unit, sizeof e->unit, "%s", unit);
+	if (strlen(unit) >= sizeof e->unit)
+		e->status = STORE_NOT_FOUND;
+	else
+		e->status = unit_info(st, unit, e->province, &e->names, &e->name);
+	if (e->status == STORE_OK) {
+		struct buf b = {0};
+		words_append(&b, e->names);
+		buf_append(&b, "", 0);
+		free(e->names);
+		e->names = buf_take(&b);
+		if (terms)
+			termset_add_text(terms, e->unit, e->names);
+	}
+	return e;
+}
+
+static void import_units_free(struct import_units *iu)
+{
+	for (size_t i = 0; i < iu->n; i++) {
+		free(iu->u[i].names);
+		free(iu->u[i].name);
+	}
+	free(iu->u);
+}
+
+/* One row ready to insert. */
+struct house_prep {
+	json_t *h;
+	char id[HOUSEID_MAX];
+	char province[4];
+	uint64_t serial;
+	char *folded;
+};
+
+/* Checks the commune, scope and ID of row h and composes its address:
+ * house_insert's work before the INSERT. */
+static int house_prepare(struct store *st, const struct scope *sc, struct import_units *iu,
+			 struct termset *terms, json_t *h, long long serial, struct house_prep *p,
+			 const char **why)
+{
+	const char *unit = json_str(h, "unit");
+	const char *given = json_str(h, "id");
+	struct import_unit *u = import_unit_get(st, iu, unit ? unit : "", terms);
+	memset(p, 0, sizeof *p);
+	if (u->status == STORE_NOT_FOUND) {
+		*why = "Mã xã/phường không tồn tại trong danh mục 2025 / not a 2025 commune code";
+		return STORE_INVALID;
+	}
+	if (u->status != STORE_OK)
+		return u->status;
+	if (!unit_in_scope(st, sc, unit, u->province)) {
+		*why = "Xã/phường ngoài phạm vi quản lý của bạn / commune outside your scope";
+		return STORE_FORBIDDEN;
+	}
+	if (given) {
+		if (houseid_normalize(given, p->id) != HOUSEID_OK ||
+		    houseid_serial(p->id, &p->serial) != 0) {
+			*why = "Mã định danh nhà không hợp lệ / invalid house ID";
+			return STORE_INVALID;
+		}
+	} else {
+		p->serial = (uint64_t)serial;
+		if (houseid_make(p->serial, p->id) != 0)
+			return STORE_ERROR;
+	}
+	memcpy(p->province, u->province, 4);
+	p->h = h;
+	size_t hlen = 0;
+	p->folded = house_address_ex(h, u->name, u->names, 1, &hlen);
+	if (terms) {
+		/* the address's own words; the names went in with the commune */
+		char c = p->folded[hlen];
+		p->folded[hlen] = '\0';
+		termset_add_text(terms, u->unit, p->folded);
+		p->folded[hlen] = c;
+	}
+	return STORE_OK;
+}
+
+/* Inserts a prepared row. (Multi-row INSERTs were tried: fewer
+ * instructions, but slower on the clock at 50k-200k rows.) */
+static int house_put(struct store *st, const struct house_prep *p, int64_t now)
+{
+	struct db_stmt *s = db_prepare(st, house_insert_sql);
+	int k = 0;
+	if (!s)
+		return STORE_ERROR;
+	db_bind_text(s, ++k, p->id);
+	db_bind_int(s, ++k, (int64_t)p->serial);
+	db_bind_text(s, ++k, p->province);
+	db_bind_text(s, ++k, p->folded);
+	db_bind_int(s, ++k, now);
+	db_bind_int(s, ++k, now);
+	for (const struct rec_field *f = house_fields; f->key; f++)
+		bind_field(s, ++k, f, json_object_get(p->h, f->key));
+	int rc = db_step(s);
+	db_finish(s);
+	return rc == DB_DONE ? STORE_OK : rc == DB_ROW ? STORE_ERROR : rc;
+}
+
+/* An import in progress (store_houses_import_begin .. _end). */
+struct houses_import {
+	struct store *st;
+	const struct scope *sc;
+	struct saved_indexes si;
+	struct import_units iu;
+	struct termset terms;
+	long long before;
+	int sqlite, dropped, failed;
+	int64_t now;
+};
+
+/* All rows or none. The rows go in one by one (no trigger: see
+ * fts_pause), each commune is looked up once, the address index is
+ * filled from the new rows in one INSERT ... SELECT at the end, and when
+ * the table held fewer rows than the import brings, the secondary indexes
+ * are dropped first and rebuilt after — all inside the one transaction. */
+int store_houses_import_begin(struct store *st, const struct scope *sc, size_t expected,
+			      struct houses_import **out)
+{
+	struct houses_import *hi = xcalloc(1, sizeof *hi);
 	int rc;
 
-	if ((rc = register_sqlite_extras(st)) != STORE_OK)
+	*out = NULL;
+	hi->st = st;
+	hi->sc = sc;
+	hi->sqlite = is_sqlite(st);
+	hi->now = clock_now_s();
+	if ((rc = register_sqlite_extras(st)) != STORE_OK) {
+		free(hi);
 		return rc;
-	json_array_foreach(rows, i, row)
-		need += json_object_get(row, "id") == NULL;
-	bulk_cache_rows(st, 1, n);
+	}
+	pthread_once(&house_sql_once, house_sql_init);
+	bulk_cache_rows(st, 1, expected);
 	if ((rc = tx_begin(st)) != STORE_OK) {
 		bulk_cache(st, 0);
+		free(hi);
 		return rc;
 	}
-	if (sqlite && !in_bulk)
+	if (hi->sqlite && !in_bulk)
 		rc = fts_pause(st);
-	if (sqlite && rc == STORE_OK)
-		rc = houses_max_rowid(st, &before);
-	if (sqlite && rc == STORE_OK && !in_bulk && n >= 1000 && houses_fewer_than(st, (long long)n)) {
-		rc = houses_indexes_drop(st, &si);
-		dropped = 1;
+	if (hi->sqlite && rc == STORE_OK)
+		rc = houses_max_rowid(st, &hi->before);
+	if (hi->sqlite && rc == STORE_OK && !in_bulk && expected >= 1000 &&
+	    houses_fewer_than(st, (long long)expected)) {
+		rc = houses_indexes_drop(st, &hi->si);
+		hi->dropped = 1;
 	}
-	if (need && rc == STORE_OK)
+	if (rc != STORE_OK) {
+		hi->failed = 1;
+		store_houses_import_end(hi, 0);
+		return rc;
+	}
+	*out = hi;
+	return STORE_OK;
+}
+
+int store_houses_import_add(struct houses_import *hi, json_t *rows, json_t *ids)
+{
+	struct store *st = hi->st;
+	size_t n = json_array_size(rows), need = 0, i;
+	long long serial = 0;
+	struct house_prep hp;
+	json_t *row;
+	int rc = STORE_OK;
+
+	if (hi->failed)
+		return STORE_ERROR;
+	json_array_foreach(rows, i, row)
+		need += json_object_get(row, "id") == NULL;
+	if (need)
 		rc = seq_take(st, "house", (long long)need, &serial);
-	if (sqlite)
-		fts_deferred = 1;
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		json_t *h = json_array_get(rows, i);
-		json_t *rn = json_incref(json_object_get(h, "_row"));
-		char id[HOUSEID_MAX];
 		const char *why = NULL;
 		int given = json_object_get(h, "id") != NULL;
-		json_object_del(h, "_row");
-		rc = house_insert(st, sc, NULL, h, serial, id, &why);
+		rc = house_prepare(st, hi->sc, &hi->iu, hi->sqlite ? &hi->terms : NULL, h, serial,
+				   &hp, &why);
 		if (!given)
 			serial++;
-		if (rn)
-			json_object_set_new(h, "_row", rn);
 		if (rc != STORE_OK) {
 			if (ids)
-				import_fail(ids, h, rc == STORE_CONFLICT ? "id" : "unit", why);
+				import_fail(ids, h, "unit", why);
 			break;
 		}
-		if (ids)
-			json_array_append_new(ids, json_string(id));
+		rc = house_put(st, &hp, hi->now);
+		if (rc != STORE_OK) {
+			if (ids)
+				import_fail(ids, h, rc == STORE_CONFLICT ? "id" : "unit",
+					    rc == STORE_CONFLICT ? "Mã định danh nhà đã tồn tại / house "
+								   "ID already registered"
+								 : NULL);
+		} else if (ids) {
+			json_array_append_new(ids, json_string(hp.id));
+		}
+		free(hp.folded);
 	}
-	fts_deferred = 0;
-	if (sqlite && rc == STORE_OK)
-		rc = fts_fill_after(st, before);
-	if (dropped) {
-		int r2 = houses_indexes_restore(st, &si, rc == STORE_OK);
+	if (rc != STORE_OK)
+		hi->failed = 1;
+	return rc;
+}
+
+int store_houses_import_end(struct houses_import *hi, int ok)
+{
+	struct store *st = hi->st;
+	int rc = ok && !hi->failed ? STORE_OK : STORE_ERROR;
+
+	if (hi->sqlite && rc == STORE_OK)
+		rc = fts_fill_after(st, hi->before);
+	if (hi->sqlite && rc == STORE_OK)
+		rc = termset_flush(st, &hi->terms);
+	if (hi->dropped) {
+		int r2 = houses_indexes_restore(st, &hi->si, rc == STORE_OK);
 		if (rc == STORE_OK)
 			rc = r2;
 	}
-	if (sqlite && !in_bulk) {
+	if (hi->sqlite && !in_bulk) {
 		int r2 = fts_resume(st, rc == STORE_OK);
 		if (rc == STORE_OK)
 			rc = r2;
 	}
 	rc = tx_end(st, rc);
 	bulk_cache(st, 0);
+	import_units_free(&hi->iu);
+	termset_free(&hi->terms);
+	free(hi);
 	return rc;
+}
+
+int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, json_t *ids)
+{
+	struct houses_import *hi;
+	int rc = store_houses_import_begin(st, sc, json_array_size(rows), &hi);
+	if (rc != STORE_OK)
+		return rc;
+	rc = store_houses_import_add(hi, rows, ids);
+	int r2 = store_houses_import_end(hi, rc == STORE_OK);
+	return rc != STORE_OK ? rc : r2;
 }
 
 /* Appends "tok" to m as an FTS5 string (quotes doubled). */
@@ -1124,57 +1564,195 @@ static int fts_word_ok(const char *w)
 	return 0;
 }
 
-/* The FTS5 query of a search: the words of the folded text in the address
- * column, whole words except the last, which is also a prefix (search as
- * you type; a prefix of every word made FTS5 merge the doclists of all the
- * terms each one starts — "quan"* alone spans every house of a former
- * district — and cost ~100 ms at a million houses), and, when the list is bound to one commune or a
- * few (the unit filter, or a scope of at most FTS_MAX_UNITS communes and
- * no own record), those communes in the unit column: the index then
- * narrows the rows itself. NULL when the text has no word. */
-#define FTS_MAX_UNITS 16
-static char *fts_query(const char *text, const struct scope *sc, const char *units,
-		       const char *unit)
+/* The words of houses_terms that start with w (or equal it, exact), in
+ * unit when given: at most max + 1 of them into *out (heap strings). */
+static int terms_lookup(struct store *st, const char *w, int exact, const char *unit, int max,
+			char ***out, int *n)
 {
-	struct buf m = {0};
-	char *folded = fold_dup(text), *save = NULL, *words[8];
-	int nw = 0;
-	buf_puts(&m, "address_folded : (");
+	char hi[80];
+	size_t len = strlen(w);
+	*out = NULL;
+	*n = 0;
+	if (len + 1 >= sizeof hi)
+		return STORE_INVALID;
+	/* the words after every word that starts with w: w with its last
+	 * byte raised (bytes compare as memcmp, folded text is never 0xFF) */
+	memcpy(hi, w, len + 1);
+	hi[len - 1] = (char)((unsigned char)hi[len - 1] + 1);
+	struct qb q = {0};
+	buf_puts(&q.sql, "SELECT DISTINCT term FROM houses_terms WHERE ");
+	if (exact) {
+		buf_puts(&q.sql, "term = ");
+		qb_text(&q, w);
+	} else {
+		buf_puts(&q.sql, "term >= ");
+		qb_text(&q, w);
+		buf_puts(&q.sql, " AND term < ");
+		qb_text(&q, hi);
+	}
+	if (unit) {
+		buf_puts(&q.sql, " AND unit = ");
+		qb_text(&q, unit);
+	}
+	buf_puts(&q.sql, " ORDER BY term LIMIT ");
+	qb_int(&q, max + 1);
+	struct db_stmt *s = qb_prepare(st, &q);
+	buf_free(&q.sql);
+	if (!s)
+		return STORE_ERROR;
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xrealloc(*out, (size_t)(*n + 1) * sizeof **out);
+		(*out)[(*n)++] = xstrdup(db_col_text(s, 0));
+	}
+	db_finish(s);
+	return rc == DB_DONE ? STORE_OK : rc < 0 ? rc : STORE_ERROR;
+}
+
+static void terms_free(char **t, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(t[i]);
+	free(t);
+}
+
+/* 1 when a word of the folded names equals w (or starts with it, prefix). */
+static int names_have(const char *names, const char *w, int prefix)
+{
+	size_t n = strlen(w);
+	for (const char *p = names; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *s = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t l = (size_t)(p - s);
+		if (l && (prefix ? l >= n : l == n) && memcmp(s, w, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The FTS5 query of a search (into *out), or 1 when no house can match.
+ * Every word of the folded text must be in the address column, the last
+ * one also as a prefix (search as you type). FTS5 answers a prefix by
+ * merging the doclists of every word it starts, city-wide, before the
+ * first row ("ma"* is "ma", "mai", "mach"... ~50 ms at a million houses);
+ * the prefix is therefore spelled out as the whole words it stands for
+ * (from houses_terms), which FTS5 walks lazily, newest house first,
+ * stopping at the page's end. A prefix of many words ("3" is 3, 30..39,
+ * 300..399) makes every step seek each of them; when other words or the
+ * commune drive the match, such a prefix is left to *post instead: the
+ * caller keeps the rows whose search text has a word starting with it
+ * (instr(' ' || address_folded, *post)), again row by row as they come.
+ *
+ * When the list is bound to one commune or a few (the unit filter, or a
+ * scope of at most FTS_MAX_UNITS communes and no own record) those
+ * communes go in the unit column: the index then narrows the rows itself.
+ * Bound to one commune, a word none of its houses has ends the search at
+ * once, and the words of the commune's own names (which all its houses
+ * have: "phuong khuong dinh" in Khương Đình) are left out. */
+#define FTS_MAX_UNITS 16
+#define FTS_OR_TERMS 8
+#define FTS_MAX_TERMS 256
+static int fts_query(struct store *st, const char *text, const struct scope *sc,
+		     const char *units, const char *unit, char **out, char **post)
+{
+	struct buf m = {0}, ws = {0};
+	char *folded = fold_dup(text), *save = NULL, *words[8], *names = NULL;
+	char province[4];
+	const char *one = unit;
+	json_t *a = NULL;
+	int nw = 0, kept = 0, rc = 0;
+
+	*out = NULL;
+	*post = NULL;
 	for (char *w = strtok_r(folded, " ", &save); w && nw < 8; w = strtok_r(NULL, " ", &save))
 		if (fts_word_ok(w))
 			words[nw++] = w;
-	for (int i = 0; i < nw; i++) {
-		if (i)
-			buf_putc(&m, ' ');
-		fts_quote(&m, words[i]);
-		if (i == nw - 1)
-			buf_putc(&m, '*');
-	}
-	free(folded);
-	if (!nw) {
-		buf_free(&m);
-		return NULL;
-	}
-	buf_putc(&m, ')');
-	if (unit) {
-		buf_puts(&m, " AND unit : ");
-		fts_quote(&m, unit);
-	} else if (sc && units && !sc->own_house_id && !sc->own_facility_id) {
-		json_t *a = json_loads(units, 0, NULL);
-		size_t n = json_array_size(a), i;
-		json_t *u;
-		if (n >= 1 && n <= FTS_MAX_UNITS) {
-			buf_puts(&m, " AND unit : (");
-			json_array_foreach(a, i, u) {
-				if (i)
-					buf_puts(&m, " OR ");
-				fts_quote(&m, json_is_string(u) ? json_string_value(u) : "");
-			}
-			buf_putc(&m, ')');
+	if (!nw)
+		goto done;
+	if (!unit && sc && units && !sc->own_house_id && !sc->own_facility_id) {
+		a = json_loads(units, 0, NULL);
+		if (json_array_size(a) == 1)
+			one = json_string_value(json_array_get(a, 0));
+		if (json_array_size(a) < 1 || json_array_size(a) > FTS_MAX_UNITS) {
+			json_decref(a);
+			a = NULL;
 		}
-		json_decref(a);
 	}
-	return buf_take(&m);
+	if (one && unit_info(st, one, province, &names, NULL) != STORE_OK)
+		names = NULL;
+	for (int i = 0; i < nw; i++) {
+		int last = i == nw - 1;
+		char **t = NULL;
+		int nt = 0;
+		if (one && names && names_have(names, words[i], last))
+			continue; /* every house of the commune has it */
+		if (one || last) {
+			if (terms_lookup(st, words[i], !last, one, FTS_MAX_TERMS, &t, &nt) != STORE_OK) {
+				t = NULL;
+				nt = -1; /* unknown: plain FTS5 */
+			}
+			if (one && nt == 0) {
+				rc = 1;
+				goto done;
+			}
+		}
+		if (last && nt > FTS_OR_TERMS && (kept || one || a)) {
+			*post = xasprintf(" %s", words[i]);
+			terms_free(t, nt);
+			break;
+		}
+		if (kept++)
+			buf_puts(&ws, " AND ");
+		if (!last || nt <= 0 || nt > FTS_MAX_TERMS) {
+			fts_quote(&ws, words[i]);
+			if (last)
+				buf_putc(&ws, '*');
+		} else {
+			buf_putc(&ws, '(');
+			for (int k = 0; k < nt; k++) {
+				if (k)
+					buf_puts(&ws, " OR ");
+				fts_quote(&ws, t[k]);
+			}
+			buf_putc(&ws, ')');
+		}
+		terms_free(t, nt);
+	}
+	if (kept) {
+		buf_puts(&m, "address_folded : (");
+		buf_puts(&m, buf_str(&ws));
+		buf_putc(&m, ')');
+	}
+	if (one) {
+		buf_puts(&m, kept ? " AND unit : " : "unit : ");
+		fts_quote(&m, one);
+	} else if (a) {
+		size_t i;
+		json_t *u;
+		buf_puts(&m, " AND unit : (");
+		json_array_foreach(a, i, u) {
+			if (i)
+				buf_puts(&m, " OR ");
+			fts_quote(&m, json_is_string(u) ? json_string_value(u) : "");
+		}
+		buf_putc(&m, ')');
+	}
+	if (m.len)
+		*out = buf_take(&m);
+	if (!*out) {
+		free(*post);
+		*post = NULL;
+	}
+done:
+	buf_free(&m);
+	buf_free(&ws);
+	json_decref(a);
+	free(names);
+	free(folded);
+	return rc;
 }
 
 /* Lists houses. A text search on SQLite with no explicit sort walks the
@@ -1185,7 +1763,7 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 		     json_t **items, char **next)
 {
 	struct qb b = {0};
-	char *units = NULL, *folded = NULL, *match = NULL;
+	char *units = NULL, *folded = NULL, *match = NULL, *post = NULL;
 	char today[11];
 	int fts = is_sqlite(st) && q->q;
 	const char *sort = q->sort ? q->sort : "id";
@@ -1198,8 +1776,13 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 	*next = NULL;
 	if ((rc = scope_units(st, sc, &units)) != STORE_OK)
 		return rc;
-	if (fts)
-		match = fts_query(q->q, sc, units, q->unit);
+	if (fts && register_sqlite_extras(st) == STORE_OK &&
+	    fts_query(st, q->q, sc, units, q->unit, &match, &post) == 1) {
+		/* no house in the list's commune has one of the words */
+		*items = json_array();
+		rc = STORE_OK;
+		goto done;
+	}
 	if (match && !q->sort)
 		sortc = 'n';
 	if (q->cursor && *q->cursor && (q->cursor[0] != sortc || strlen(q->cursor) < 2)) {
@@ -1259,6 +1842,11 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 				 "houses_fts MATCH ");
 		qb_text(&b, match);
 		buf_puts(&b.sql, ")");
+	}
+	if (match && post) {
+		buf_puts(&b.sql, " AND instr(' ' || h.address_folded, ");
+		qb_text(&b, post);
+		buf_puts(&b.sql, ") > 0");
 	}
 	const char *cid = q->cursor && *q->cursor ? q->cursor + 1 : NULL;
 	if (sortc == 'n') {
@@ -1343,6 +1931,7 @@ done:
 	free(units);
 	free(folded);
 	free(match);
+	free(post);
 	free(fi);
 	for (int i = 0; i < nlikes; i++)
 		free(likes[i]);
@@ -1603,7 +2192,8 @@ static void fac_sql_init(void)
 	int n = 5, un = 4;
 	buf_puts(&a, "INSERT INTO facilities (id, name_folded, province, created_at, updated_at");
 	buf_puts(&b, "VALUES ($1, $2, $3, $4, $5");
-	buf_puts(&u, "UPDATE facilities SET name_folded = $2, province = $3, updated_at = $4");
+	buf_puts(&u, "UPDATE facilities SET name_folded = $2, province = $3, updated_at = $4, "
+		     "version = version + 1");
 	for (const struct rec_field *f = facility_fields; f->key; f++) {
 		buf_printf(&a, ", %s", f->key);
 		buf_printf(&b, ", $%d", ++n);
@@ -1768,6 +2358,12 @@ int store_facility_create(struct store *st, const struct scope *sc, json_t *body
 int store_facility_update(struct store *st, const struct scope *sc, const char *id,
 			  json_t *merged, json_t **out)
 {
+	return store_facility_update_if(st, sc, id, merged, -1, out);
+}
+
+int store_facility_update_if(struct store *st, const struct scope *sc, const char *id,
+			     json_t *merged, long long expect_version, json_t **out)
+{
 	json_t *cur = NULL, *f = NULL;
 	char province[4];
 	int rc;
@@ -1778,6 +2374,11 @@ int store_facility_update(struct store *st, const struct scope *sc, const char *
 		return rc;
 	if ((rc = store_facility_get(st, sc, id, &cur)) != STORE_OK)
 		goto done;
+	if (expect_version >= 0 &&
+	    json_integer_value(json_object_get(cur, "version")) != expect_version) {
+		rc = STORE_CONFLICT;
+		goto done;
+	}
 	f = json_deep_copy(merged);
 	rc = unit_info(st, json_str(f, "unit"), province, NULL, NULL);
 	if (rc == STORE_NOT_FOUND)
@@ -2031,7 +2632,10 @@ int store_inspection_add(struct store *st, const struct scope *sc, const char *t
 	db_bind_text(s, 5, json_str(insp, "kind"));
 	db_bind_text(s, 6, date);
 	db_bind_text(s, 7, json_str(insp, "inspector"));
-	db_bind_text(s, 8, COMPLIANCE_CATALOGUE_VERSION);
+	/* the catalogue version the checklist came from (API: a DB version;
+	 * demo and generator: the built-in catalogue, version 1) */
+	db_bind_text(s, 8, json_str(insp, "catalogue_version") ? json_str(insp, "catalogue_version")
+							       : COMPLIANCE_CATALOGUE_VERSION);
 	db_bind_text(s, 9, results);
 	db_bind_text(s, 10, json_str(insp, "compliance"));
 	db_bind_text(s, 11, failing);
@@ -2056,7 +2660,8 @@ int store_inspection_add(struct store *st, const struct scope *sc, const char *t
 		goto done;
 	if (latest == id) {
 		char *sql = xasprintf("UPDATE %s SET compliance = $2, failing_items = $3, "
-				      "last_inspection_at = $4, updated_at = $5 WHERE id = $1",
+				      "last_inspection_at = $4, updated_at = $5, "
+				      "version = version + 1 WHERE id = $1",
 				      table);
 		s = db_prepare(st, sql);
 		free(sql);
@@ -2109,7 +2714,10 @@ int store_inspection_add(struct store *st, const struct scope *sc, const char *t
 				db_bind_text(s, 4, unit);
 				db_bind_int(s, 5, id);
 				db_bind_text(s, 6, code);
-				db_bind_text(s, 7, note ? note : def ? def->text_vi : code);
+				db_bind_text(s, 7, note			     ? note
+						   : json_str(it, "title_vi") ? json_str(it, "title_vi")
+						   : def		      ? def->text_vi
+									      : code);
 				db_bind_text(s, 8, date);
 				db_bind_text(s, 9, json_str(insp, "deadline"));
 				db_bind_int(s, 10, clock_now_s());
@@ -2238,8 +2846,8 @@ done:
 
 static int fac_set_status(struct store *st, const char *facility_id, const char *status)
 {
-	struct db_stmt *s = db_prepare(st, "UPDATE facilities SET status = $2, updated_at = $3 "
-					   "WHERE id = $1");
+	struct db_stmt *s = db_prepare(st, "UPDATE facilities SET status = $2, updated_at = $3, "
+					   "version = version + 1 WHERE id = $1");
 	if (!s)
 		return STORE_ERROR;
 	db_bind_text(s, 1, facility_id);

@@ -43,6 +43,11 @@ int store_house_create(struct store *st, const struct scope *sc, json_t *body, j
 /* merged: the full record after a patch (house fields). */
 int store_house_update(struct store *st, const struct scope *sc, const char *id, json_t *merged,
 		       json_t **out);
+/* The same when the house is still at expect_version (its "version", which
+ * every write of a house or facility increments): STORE_CONFLICT and
+ * nothing written when it is not; expect_version < 0 checks nothing. */
+int store_house_update_if(struct store *st, const struct scope *sc, const char *id,
+			  json_t *merged, long long expect_version, json_t **out);
 /* Declaration workflow: sets declared_state to state when it is still
  * from (STORE_CONFLICT otherwise); reason for "returned"; by = username. */
 int store_house_set_state(struct store *st, const struct scope *sc, const char *id,
@@ -51,6 +56,16 @@ int store_house_set_state(struct store *st, const struct scope *sc, const char *
 /* All rows or none; rows from import_sheet (optional "id"), ids of the
  * created houses appended to ids (may be NULL). */
 int store_houses_import(struct store *st, const struct scope *sc, json_t *rows, json_t *ids);
+/* The same in steps, for a caller that checks rows while earlier ones are
+ * written (one thread; all-or-nothing across the adds): begin (expected:
+ * about how many rows will come), add rows (on an error the failing row
+ * goes into ids as with store_houses_import, and every later add fails),
+ * end (commits when ok and no add failed, rolls back otherwise; frees). */
+struct houses_import;
+int store_houses_import_begin(struct store *st, const struct scope *sc, size_t expected,
+			      struct houses_import **out);
+int store_houses_import_add(struct houses_import *hi, json_t *rows, json_t *ids);
+int store_houses_import_end(struct houses_import *hi, int ok);
 
 /* Residents. in: {"cccd","name","phone","role","birth_year","household"}
  * already checked. STORE_CONFLICT: the CCCD is registered elsewhere. */
@@ -81,6 +96,9 @@ int store_facility_get(struct store *st, const struct scope *sc, const char *id,
 int store_facility_create(struct store *st, const struct scope *sc, json_t *body, json_t **out);
 int store_facility_update(struct store *st, const struct scope *sc, const char *id,
 			  json_t *merged, json_t **out);
+/* See store_house_update_if. */
+int store_facility_update_if(struct store *st, const struct scope *sc, const char *id,
+			     json_t *merged, long long expect_version, json_t **out);
 int store_facilities_import(struct store *st, const struct scope *sc, json_t *rows, json_t *ids);
 
 /* Inspections. target_kind "house" | "facility". insp: {"kind","date",
