@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/conflict.h"
 #include "api/register_api.h"
 #include "app.h"
 #include "auth/audit.h"
@@ -16,6 +17,7 @@
 #include "register/facility.h"
 #include "register/importer.h"
 #include "store/register.h"
+#include "store/register_enforcement.h"
 
 #define FAC_DEFAULT_LIMIT 50
 
@@ -178,8 +180,19 @@ void api_facilities_list(struct req *r, struct resp *out)
 void api_facilities_get(struct req *r, struct resp *out)
 {
 	json_t *f = NULL;
+	char today[11];
 	int rc = store_facility_get(r->app->store, api_reg_scope(r), req_param(r, "id"), &f);
 	if (rc != STORE_OK) {
+		api_reg_store_error(r, out, rc, "facility");
+		return;
+	}
+	/* The card's enforcement history: penalties, suspensions, open
+	 * violations with their remediation deadlines. */
+	rec_today(today);
+	rc = store_facility_enforcement(r->app->store, json_string_value(json_object_get(f, "id")),
+					today, f);
+	if (rc != STORE_OK) {
+		json_decref(f);
 		api_reg_store_error(r, out, rc, "facility");
 		return;
 	}
@@ -220,7 +233,10 @@ void api_facilities_update(struct req *r, struct resp *out)
 	struct rec_error e = {0};
 	json_t *cur = NULL, *f = NULL, *m = NULL;
 	const char *id = req_param(r, "id");
+	long long want = -1;
 	json_t *patch = json_deep_copy(r->json);
+	if (api_conflict_expected(r, out, patch, &want) != 0)
+		goto done;
 	if (facility_check(patch, 0, &e) != 0) {
 		api_reg_invalid(r, out, e.field, e.message);
 		goto done;
@@ -230,12 +246,21 @@ void api_facilities_update(struct req *r, struct resp *out)
 		api_reg_store_error(r, out, rc, "facility");
 		goto done;
 	}
+	if (want > 0 && json_integer_value(json_object_get(cur, "version")) != want) {
+		api_conflict_reply(r, out, want, json_incref(cur));
+		goto done;
+	}
 	m = api_reg_merge(cur, patch, facility_fields);
 	if (facility_check_rules(m, &e) != 0) {
 		api_reg_invalid(r, out, e.field, e.message);
 		goto done;
 	}
-	rc = store_facility_update(r->app->store, api_reg_scope(r), id, m, &f);
+	rc = store_facility_update_if(r->app->store, api_reg_scope(r), id, m, want, &f);
+	if (rc == STORE_CONFLICT && want > 0 &&
+	    store_facility_get(r->app->store, api_reg_scope(r), id, &f) == STORE_OK) {
+		api_conflict_reply(r, out, want, f); /* changed in between */
+		goto done;
+	}
 	if (rc != STORE_OK) {
 		api_reg_store_error(r, out, rc, "facility");
 		goto done;

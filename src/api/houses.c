@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/conflict.h"
 #include "api/register_api.h"
 #include "app.h"
 #include "auth/audit.h"
@@ -183,6 +184,7 @@ json_t *api_reg_merge(json_t *current, json_t *patch, const void *defs_v)
 void api_reg_reply(struct req *r, struct resp *out, int status, json_t *take)
 {
 	out->no_cache = 1;
+	api_conflict_etag(r, out, take);
 	http_reply_json(r, out, status, take);
 }
 
@@ -345,9 +347,12 @@ void api_houses_update(struct req *r, struct resp *out)
 	char id[HOUSEID_MAX];
 	struct rec_error e = {0};
 	json_t *cur = NULL, *h = NULL, *m = NULL;
+	long long want = -1;
 	if (api_reg_house_id(r, out, id) != 0)
 		return;
 	json_t *patch = json_deep_copy(r->json);
+	if (api_conflict_expected(r, out, patch, &want) != 0)
+		goto done;
 	if (house_check(patch, 0, &e) != 0) {
 		api_reg_invalid(r, out, e.field, e.message);
 		goto done;
@@ -357,9 +362,18 @@ void api_houses_update(struct req *r, struct resp *out)
 		api_reg_store_error(r, out, rc, "house");
 		goto done;
 	}
+	if (want > 0 && json_integer_value(json_object_get(cur, "version")) != want) {
+		api_conflict_reply(r, out, want, json_incref(cur));
+		goto done;
+	}
 	if (!(m = house_merge_checked(r, out, cur, patch)))
 		goto done;
-	rc = store_house_update(r->app->store, api_reg_scope(r), id, m, &h);
+	rc = store_house_update_if(r->app->store, api_reg_scope(r), id, m, want, &h);
+	if (rc == STORE_CONFLICT && want > 0 &&
+	    store_house_get(r->app->store, api_reg_scope(r), id, &h) == STORE_OK) {
+		api_conflict_reply(r, out, want, h); /* changed in between */
+		goto done;
+	}
 	if (rc != STORE_OK) {
 		api_reg_store_error(r, out, rc, "house");
 		goto done;

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/conflict.h"
+#include "api/photos.h"
+#include "api/catalogue.h"
 #include "api/register_api.h"
 #include "app.h"
 #include "auth/audit.h"
@@ -39,6 +42,13 @@ const struct param_spec api_inspection_body[] = {
 	{.name = "notes", .type = PARAM_STRING, .max_len = 4000},
 	{.name = "deadline", .type = PARAM_STRING | PARAM_NULLABLE, .max_len = 10,
 	 .description = "remediation deadline for failing items (YYYY-MM-DD)"},
+	{.name = "catalogue_version", .type = PARAM_NUMBER | PARAM_NULLABLE, .min = 1,
+	 .max = 1000000000,
+	 .description = "the published condition catalogue version the checklist was drawn from "
+			"(default: the latest published)"},
+	{.name = "version", .type = PARAM_NUMBER, .min = 1, .max = 1000000000000000LL,
+	 .description = "the target's version the checklist was opened on (or If-Match): 409 "
+			"conflict with the current record when it changed since"},
 	{0},
 };
 
@@ -53,9 +63,11 @@ const struct param_spec api_fire_body[] = {
 	{0},
 };
 
-/* Builds the stored inspection from the body for a target of type; replies
- * and returns NULL on a refusal. */
-static json_t *inspection_build(struct req *r, struct resp *out, unsigned type)
+/* Builds the stored inspection from the body for a target of type (and
+ * facility category) against the catalogue version of the checklist;
+ * replies and returns NULL on a refusal. */
+static json_t *inspection_build(struct req *r, struct resp *out, unsigned type,
+				const char *category)
 {
 	json_t *b = r->json;
 	const char *kind = json_string_value(json_object_get(b, "kind"));
@@ -89,6 +101,11 @@ static json_t *inspection_build(struct req *r, struct resp *out, unsigned type)
 						   "one condition result is needed");
 		return NULL;
 	}
+	const struct compliance_item_def *defs = NULL;
+	size_t ndefs = 0;
+	long long cver = 0;
+	if (api_catalogue_for_inspection(r, out, &defs, &ndefs, &cver) != 0)
+		return NULL;
 	struct compliance_item_result *items = arena_zalloc(r->arena, n * sizeof *items);
 	const char **failing = arena_zalloc(r->arena, n * sizeof *failing);
 	const char **advisory = arena_zalloc(r->arena, n * sizeof *advisory);
@@ -99,9 +116,12 @@ static json_t *inspection_build(struct req *r, struct resp *out, unsigned type)
 		const char *res = json_string_value(json_object_get(it, "result"));
 		json_t *note = json_object_get(it, "note");
 		enum compliance_result cr;
-		const struct compliance_item_def *def = code ? compliance_catalogue_find(code) : NULL;
+		const struct compliance_item_def *def = compliance_find(defs, ndefs, code);
 		char *field = arena_printf(r->arena, "results[%zu]", i);
-		if (!json_is_object(it) || !def || !(def->applies & type)) {
+		items[i].code = code;
+		/* asked of this target in that version; sets required from it */
+		if (!json_is_object(it) ||
+		    compliance_resolve(defs, ndefs, type, category, &items[i], 1, NULL) != 0) {
 			json_decref(stored);
 			api_reg_invalid(r, out, field, "Điều kiện không có trong danh mục cho loại này / "
 						       "Condition not in the catalogue for this type");
@@ -121,9 +141,8 @@ static json_t *inspection_build(struct req *r, struct resp *out, unsigned type)
 		}
 		items[i].code = def->code;
 		items[i].result = cr;
-		items[i].required = compliance_item_required(def, type);
-		json_t *o = json_pack("{s:s,s:s,s:b}", "code", def->code, "result", res, "required",
-				      items[i].required);
+		json_t *o = json_pack("{s:s,s:s,s:b,s:s}", "code", def->code, "result", res,
+				      "required", items[i].required, "title_vi", def->text_vi);
 		if (json_is_string(note))
 			json_object_set(o, "note", note);
 		json_array_append_new(stored, o);
@@ -140,9 +159,8 @@ static json_t *inspection_build(struct req *r, struct resp *out, unsigned type)
 	for (size_t i = 0; i < oc.nfailing; i++)
 		json_array_append_new(fail_arr, json_string(failing[i]));
 	const char *missing[COMPLIANCE_MAX_ITEMS];
-	size_t ndefs;
-	const struct compliance_item_def *defs = compliance_catalogue(&ndefs);
-	size_t nmiss = compliance_find_missing(defs, ndefs, type, &insp, missing, COMPLIANCE_MAX_ITEMS);
+	size_t nmiss = compliance_find_missing_for(defs, ndefs, type, category, &insp, missing,
+						   COMPLIANCE_MAX_ITEMS);
 	json_t *miss = json_array();
 	for (size_t i = 0; i < nmiss && i < COMPLIANCE_MAX_ITEMS; i++)
 		json_array_append_new(miss, json_string(missing[i]));
@@ -160,14 +178,30 @@ static json_t *inspection_build(struct req *r, struct resp *out, unsigned type)
 	if (deadline)
 		json_object_set_new(o, "deadline", json_string(deadline));
 	json_object_set_new(o, "_missing", miss);
+	json_object_set_new(o, "catalogue_version", json_sprintf("%lld", cver));
 	return o;
+}
+
+/* The version the checklist was based on (If-Match or "version"), checked
+ * against target (borrowed); replies 400/409 and returns -1 on a refusal.
+ * An offline phone keeps its answers and shows the 409 to the officer. */
+static int inspection_version_ok(struct req *r, struct resp *out, json_t *target)
+{
+	long long want = -1;
+	if (api_conflict_expected(r, out, r->json, &want) != 0)
+		return -1;
+	if (want > 0 && json_integer_value(json_object_get(target, "version")) != want) {
+		api_conflict_reply(r, out, want, json_incref(target));
+		return -1;
+	}
+	return 0;
 }
 
 static void inspection_add(struct req *r, struct resp *out, const char *kind, const char *id,
 			   unsigned type)
 {
 	json_t *res = NULL;
-	json_t *insp = inspection_build(r, out, type);
+	json_t *insp = inspection_build(r, out, type, api_catalogue_category(r, kind, id));
 	if (!insp)
 		return;
 	json_t *missing = json_incref(json_object_get(insp, "_missing"));
@@ -192,6 +226,9 @@ static void inspection_add(struct req *r, struct resp *out, const char *kind, co
 			       json_string_value(json_object_get(insp, "deadline")));
 	json_decref(insp);
 	json_object_set_new(res, "missing_items", missing);
+	json_t *one = json_pack("[O]", res);
+	api_photos_attach(r, kind, id, one);
+	json_decref(one);
 	api_reg_reply(r, out, 201, res);
 }
 
@@ -209,13 +246,28 @@ void api_houses_inspection_add(struct req *r, struct resp *out)
 	}
 	if (compliance_type_parse(json_string_value(json_object_get(h, "house_type")), &type) != 0)
 		type = COMPLIANCE_TYPE_OTHER;
+	rc = inspection_version_ok(r, out, h);
 	json_decref(h);
-	inspection_add(r, out, "house", id, type);
+	if (rc == 0)
+		inspection_add(r, out, "house", id, type);
 }
 
 void api_facilities_inspection_add(struct req *r, struct resp *out)
 {
-	inspection_add(r, out, "facility", req_param(r, "id"), COMPLIANCE_TYPE_FACILITY);
+	const char *id = req_param(r, "id");
+	if (json_object_get(r->json, "version") || req_header(r, "If-Match")) {
+		json_t *f = NULL;
+		int rc = store_facility_get(r->app->store, api_reg_scope(r), id, &f);
+		if (rc != STORE_OK) {
+			api_reg_store_error(r, out, rc, "facility");
+			return;
+		}
+		rc = inspection_version_ok(r, out, f);
+		json_decref(f);
+		if (rc != 0)
+			return;
+	}
+	inspection_add(r, out, "facility", id, COMPLIANCE_TYPE_FACILITY);
 }
 
 static void inspection_list(struct req *r, struct resp *out, const char *kind, const char *id)
@@ -226,6 +278,7 @@ static void inspection_list(struct req *r, struct resp *out, const char *kind, c
 		api_reg_store_error(r, out, rc, kind);
 		return;
 	}
+	api_photos_attach(r, kind, id, items);
 	http_reply_list(r, out, items, NULL);
 }
 
@@ -312,28 +365,15 @@ void api_facilities_fire_list(struct req *r, struct resp *out)
 
 void api_register_catalogue(struct req *r, struct resp *out)
 {
-	size_t n;
-	const struct compliance_item_def *defs = compliance_catalogue(&n);
-	json_t *types = json_array(), *items = json_array(), *cats = json_object();
+	long long cver = 0;
+	json_t *types = json_array(), *items = api_catalogue_conditions(r, &cver),
+	       *cats = json_object();
 	static const char *const tids[] = {"tube_house", "detached_house", "mini_apartment",
 					   "boarding_house", "home_business", "apartment", "other"};
 	for (size_t i = 0; i < sizeof tids / sizeof tids[0]; i++)
 		json_array_append_new(types, json_pack("{s:s,s:s,s:o}", "id", tids[i], "name_vi",
 						       house_type_vi(tids[i]), "fields",
 						       house_template(tids[i])));
-	for (size_t i = 0; i < n; i++) {
-		json_t *applies = json_array(), *required = json_array();
-		for (unsigned t = 1; t <= COMPLIANCE_TYPE_FACILITY; t <<= 1) {
-			if (defs[i].applies & t)
-				json_array_append_new(applies, json_string(compliance_type_id(t)));
-			if (defs[i].required & t)
-				json_array_append_new(required, json_string(compliance_type_id(t)));
-		}
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:o}", "code", defs[i].code,
-						       "text_vi", defs[i].text_vi, "text_en",
-						       defs[i].text_en, "applies", applies, "required",
-						       required));
-	}
 	static const char *const schemes[] = {"105/2025", "136/2020"};
 	for (int s = 0; s < 2; s++) {
 		size_t nc;
@@ -344,7 +384,7 @@ void api_register_catalogue(struct req *r, struct resp *out)
 							     c[i].vi, "name_en", c[i].en));
 		json_object_set_new(cats, schemes[s], arr);
 	}
-	json_t *body = json_pack("{s:s,s:o,s:o,s:o,s:s}", "version", COMPLIANCE_CATALOGUE_VERSION,
+	json_t *body = json_pack("{s:I,s:o,s:o,s:o,s:s}", "version", (json_int_t)cver,
 				 "house_types", types, "conditions", items, "facility_categories",
 				 cats, "transmitter_deadline", FACILITY_TRANSMITTER_DEADLINE);
 	http_reply_json(r, out, 200, body);

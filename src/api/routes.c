@@ -6,8 +6,11 @@
 #include "api/alarms.h"
 #include "api/api.h"
 #include "api/board.h"
+#include "api/catalogue.h"
+#include "api/enforcement.h"
 #include "api/forms.h"
 #include "api/oidc.h"
+#include "api/photos.h"
 #include "api/register_api.h"
 #include "api/personal.h"
 #include "api/system.h"
@@ -213,14 +216,62 @@ const struct route api_routes[] = {
      .summary = "Printable inspection record (biên bản kiểm tra, A4 HTML), numbered per commune "
 		"and year on first print; house.read / facility.read and scope as the record",
      .tag = "enforcement"},
+    {.method = "POST", .pattern = "/api/v1/inspections/{id}/photos",
+     .handler = api_inspection_photo_add, .perm = PERM_SELF, .params = api_photo_add_params,
+     .max_body = PHOTO_MAX_BYTES,
+     .summary = "Add a photo of a condition item (body: JPEG/PNG/WebP bytes, 8 MiB at most); "
+		"the same photo sent again answers 200 with the same id; house.write / "
+		"facility.write (inspect for official inspections) and scope as the inspection",
+     .tag = "inspections"},
+    {.method = "GET", .pattern = "/api/v1/inspections/{id}/photos",
+     .handler = api_inspection_photo_list, .perm = PERM_SELF, .params = api_photo_list_params,
+     .summary = "Photos of an inspection; house.read / facility.read and scope",
+     .tag = "inspections"},
+    {.method = "GET", .pattern = "/api/v1/inspections/{id}/photos/{photo}",
+     .handler = api_inspection_photo_get, .perm = PERM_SELF, .params = api_photo_get_params,
+     .summary = "One photo's bytes (image/jpeg, image/png or image/webp)",
+     .tag = "inspections"},
     {.method = "GET", .pattern = "/api/v1/penalties/{id}/decision.html",
      .handler = api_penalty_decision, .perm = PERM_FACILITY_READ, .params = api_form_id_params,
      .summary = "Printable administrative penalty decision (quyết định xử phạt, A4 HTML)",
      .tag = "enforcement"},
+    {.method = "POST", .pattern = "/api/v1/penalties/{id}/paid", .handler = api_penalty_paid,
+     .perm = PERM_PENALTY, .flags = ROUTE_JSON_BODY, .params = api_penalty_id_params,
+     .body = api_penalty_paid_body, .max_body = 4096,
+     .summary = "Mark a penalty decision paid (paid_on) or not paid", .tag = "enforcement"},
     {.method = "GET", .pattern = "/api/v1/houses/{id}/residents/{rid}/personal",
      .handler = api_resident_personal, .perm = PERM_PII_READ_FULL,
      .params = api_resident_personal_params,
      .summary = "A resident's ID number and phone in full (audited)", .tag = "register"},
+    {.method = "GET", .pattern = "/api/v1/condition-catalogue", .handler = api_catalogue_get,
+     .perm = PERM_SELF, .params = api_catalogue_get_params,
+     .summary = "Condition catalogue: the latest published version (or ?version=N; drafts need "
+		"units.admin), optionally only the checklist of ?house_type= / ?category=",
+     .tag = "catalogue"},
+    {.method = "GET", .pattern = "/api/v1/condition-catalogue/versions",
+     .handler = api_catalogue_versions, .perm = PERM_UNITS_ADMIN,
+     .summary = "Versions of the condition catalogue, newest first", .tag = "catalogue"},
+    {.method = "POST", .pattern = "/api/v1/condition-catalogue/versions",
+     .handler = api_catalogue_draft_create, .perm = PERM_UNITS_ADMIN, .flags = ROUTE_JSON_BODY,
+     .body = api_catalogue_draft_body, .max_body = 8192,
+     .summary = "Open a draft version copied from the latest published one (409 when a draft "
+		"is open)", .tag = "catalogue"},
+    {.method = "POST", .pattern = "/api/v1/condition-catalogue/versions/{n}/items",
+     .handler = api_catalogue_item_add, .perm = PERM_UNITS_ADMIN, .flags = ROUTE_JSON_BODY,
+     .params = api_catalogue_version_params, .body = api_catalogue_item_add_body,
+     .max_body = 16384, .summary = "Add an item to a draft (409 on a published version)",
+     .tag = "catalogue"},
+    {.method = "PATCH", .pattern = "/api/v1/condition-catalogue/versions/{n}/items/{code}",
+     .handler = api_catalogue_item_update, .perm = PERM_UNITS_ADMIN, .flags = ROUTE_JSON_BODY,
+     .params = api_catalogue_item_params, .body = api_catalogue_item_update_body,
+     .max_body = 16384,
+     .summary = "Edit or deactivate (active:false) an item of a draft (409 on a published "
+		"version)", .tag = "catalogue"},
+    {.method = "POST", .pattern = "/api/v1/condition-catalogue/versions/{n}/publish",
+     .handler = api_catalogue_publish, .perm = PERM_UNITS_ADMIN,
+     .params = api_catalogue_version_params,
+     .summary = "Publish a draft: new inspections use it; published versions never change",
+     .tag = "catalogue"},
     /* ---- end register ---- */
 
     /* ---- alarms, devices, live board (issue 5) ---- */

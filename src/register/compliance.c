@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "register/facility.h"
+
 #define T_TUBE COMPLIANCE_TYPE_TUBE_HOUSE
 #define T_DET COMPLIANCE_TYPE_DETACHED
 #define T_MINI COMPLIANCE_TYPE_MINI_APARTMENT
@@ -15,6 +17,15 @@
 #define T_OTHER COMPLIANCE_TYPE_OTHER
 #define T_FAC COMPLIANCE_TYPE_FACILITY
 #define T_HOUSES (T_TUBE | T_DET | T_MINI | T_BOARD | T_BIZ | T_APT | T_OTHER)
+
+/* Legal bases of the seed items: indicative references for the admins
+ * who keep the catalogue, not a legal opinion. */
+#define LB_CAMPAIGN "Yêu cầu bảo đảm an toàn PCCC đối với chung cư mini, nhà trọ trong đợt " \
+		    "kiểm tra cao điểm của TP Hà Nội 2023–2024"
+#define LB_QCVN06 "QCVN 06:2022/BXD về an toàn cháy cho nhà và công trình"
+#define LB_TCVN3890 "TCVN 3890:2023 về phương tiện phòng cháy và chữa cháy cho nhà và công trình"
+#define LB_LAW "Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ số 55/2024/QH15"
+#define LB_DECREE "Nghị định số 105/2025/NĐ-CP"
 
 /* The seed catalogue. The first ten items are the conditions checked in
  * every mini-apartment block and boarding house in the 2023–2024
@@ -27,71 +38,88 @@ static const struct compliance_item_def catalogue[] = {
 	{ "LOI_THOAT_NAN_2",
 	  "Có lối thoát nạn thứ hai (qua ban công, mái nhà, cầu thang ngoài nhà hoặc sang nhà liền kề)",
 	  "A second escape route (via a balcony, the roof, an external staircase or a neighbouring building)",
-	  T_MINI | T_BOARD | T_TUBE | T_BIZ | T_DET | T_OTHER, T_MINI | T_BOARD },
+	  T_MINI | T_BOARD | T_TUBE | T_BIZ | T_DET | T_OTHER, T_MINI | T_BOARD,
+	  LB_CAMPAIGN "; " LB_QCVN06, NULL, 10, 0 },
 	{ "NGAN_CHAY_KHU_DE_XE",
 	  "Khu vực để xe được ngăn cách với khu vực ở bằng kết cấu ngăn cháy, có cửa ngăn cháy",
 	  "Parking separated from living areas by fire-resisting construction with a fire door",
-	  T_MINI | T_BOARD | T_BIZ | T_TUBE, T_MINI | T_BOARD },
+	  T_MINI | T_BOARD | T_BIZ | T_TUBE, T_MINI | T_BOARD,
+	  LB_CAMPAIGN "; " LB_QCVN06, NULL, 20, 0 },
 	{ "THANG_THOAT_NAN",
 	  "Có thang dây, thang xếp hoặc thang thoát nạn từ các tầng trên",
 	  "Rope, folding or other escape ladders from the upper floors",
-	  T_MINI | T_BOARD | T_TUBE | T_BIZ | T_DET | T_OTHER, T_MINI | T_BOARD },
+	  T_MINI | T_BOARD | T_TUBE | T_BIZ | T_DET | T_OTHER, T_MINI | T_BOARD,
+	  LB_CAMPAIGN, NULL, 30, 0 },
 	{ "BAO_CHAY_MOI_PHONG",
 	  "Có đầu báo khói hoặc đầu báo cháy (độc lập hoặc nối hệ thống) trong mỗi phòng",
 	  "A smoke or fire detector (standalone or networked) in each room",
-	  T_HOUSES, T_MINI | T_BOARD },
+	  T_HOUSES, T_MINI | T_BOARD,
+	  LB_CAMPAIGN "; " LB_TCVN3890, NULL, 40, 0 },
 	{ "DEN_SU_CO_CHI_DAN",
 	  "Có đèn chiếu sáng sự cố và đèn chỉ dẫn lối thoát nạn",
 	  "Emergency lighting and exit signs",
-	  T_MINI | T_BOARD | T_BIZ | T_FAC, T_MINI | T_BOARD | T_FAC },
+	  T_MINI | T_BOARD | T_BIZ | T_FAC, T_MINI | T_BOARD | T_FAC,
+	  LB_CAMPAIGN "; " LB_QCVN06, NULL, 50, 0 },
 	{ "BINH_CHUA_CHAY",
 	  "Có bình chữa cháy tại mỗi tầng và tại khu vực để xe",
 	  "Fire extinguishers on each floor and in the parking area",
-	  T_HOUSES | T_FAC, T_MINI | T_BOARD | T_BIZ | T_FAC },
+	  T_HOUSES | T_FAC, T_MINI | T_BOARD | T_BIZ | T_FAC,
+	  LB_CAMPAIGN "; " LB_TCVN3890, NULL, 60, 0 },
 	{ "HO_SO_PCCC",
 	  "Có hồ sơ quản lý, theo dõi hoạt động phòng cháy, chữa cháy",
 	  "A fire-safety file recording fire prevention activities",
-	  T_MINI | T_BOARD | T_FAC, T_MINI | T_BOARD | T_FAC },
+	  T_MINI | T_BOARD | T_FAC, T_MINI | T_BOARD | T_FAC,
+	  LB_CAMPAIGN "; " LB_LAW "; " LB_DECREE, NULL, 70, 0 },
 	{ "PHUONG_AN_CHUA_CHAY",
 	  "Có phương án chữa cháy, cứu nạn, cứu hộ",
 	  "A firefighting and rescue plan",
-	  T_MINI | T_BOARD | T_BIZ | T_FAC, T_MINI | T_BOARD | T_FAC },
+	  T_MINI | T_BOARD | T_BIZ | T_FAC, T_MINI | T_BOARD | T_FAC,
+	  LB_CAMPAIGN "; " LB_LAW "; " LB_DECREE, NULL, 80, 0 },
 	{ "KHONG_SAC_XE_DIEN_HAM",
 	  "Không sạc xe điện (xe máy điện, xe đạp điện) ở tầng hầm",
 	  "No charging of electric motorbikes or e-bikes in the basement",
-	  T_MINI | T_BOARD | T_TUBE | T_BIZ | T_DET | T_OTHER | T_FAC, T_MINI | T_BOARD },
+	  T_MINI | T_BOARD | T_TUBE | T_BIZ | T_DET | T_OTHER | T_FAC, T_MINI | T_BOARD,
+	  LB_CAMPAIGN, NULL, 90, 0 },
 	{ "CHUONG_COP_CO_O_THOAT",
 	  "Chuồng cọp, khung sắt bảo vệ cửa sổ và ban công có ô cửa mở được để thoát nạn",
 	  "Barred windows and balconies (chuồng cọp) have an openable escape hatch",
-	  T_HOUSES, T_MINI | T_BOARD },
+	  T_HOUSES, T_MINI | T_BOARD,
+	  LB_CAMPAIGN, NULL, 100, 0 },
 	{ "NGAN_CACH_KINH_DOANH",
 	  "Khu vực sản xuất, kinh doanh được ngăn cách với khu vực để ở",
 	  "Business or production area separated from the living quarters",
-	  T_BIZ, T_BIZ },
+	  T_BIZ, T_BIZ,
+	  LB_LAW, NULL, 110, 0 },
 	{ "HANG_DE_CHAY_AN_TOAN",
 	  "Hàng hóa, vật liệu dễ cháy được sắp xếp gọn gàng, xa nguồn nhiệt, không che chắn lối thoát nạn",
 	  "Flammable goods and materials stored tidily, away from heat sources, not blocking escape routes",
-	  T_BIZ | T_TUBE | T_FAC, T_BIZ },
+	  T_BIZ | T_TUBE | T_FAC, T_BIZ,
+	  LB_LAW, NULL, 120, 0 },
 	{ "DIEN_AN_TOAN",
 	  "Hệ thống điện có thiết bị đóng cắt bảo vệ (aptomat), không quá tải, không câu mắc tùy tiện",
 	  "Electrical installation protected by circuit breakers, not overloaded, no improvised wiring",
-	  T_HOUSES | T_FAC, T_HOUSES | T_FAC },
+	  T_HOUSES | T_FAC, T_HOUSES | T_FAC,
+	  LB_LAW, NULL, 130, 0 },
 	{ "DUN_NAU_THO_CUNG",
 	  "Khu vực đun nấu, thờ cúng bảo đảm an toàn, cách xa chất dễ cháy",
 	  "Cooking and altar areas kept safe and away from combustible materials",
-	  T_HOUSES, T_HOUSES },
+	  T_HOUSES, T_HOUSES,
+	  LB_LAW, NULL, 140, 0 },
 	{ "LOI_THOAT_THONG_THOANG",
 	  "Lối đi, cầu thang, lối thoát nạn thông thoáng, không bị che chắn hoặc khóa",
 	  "Corridors, stairs and escape routes kept clear, not obstructed or locked",
-	  T_HOUSES | T_FAC, T_HOUSES | T_FAC },
+	  T_HOUSES | T_FAC, T_HOUSES | T_FAC,
+	  LB_LAW "; " LB_QCVN06, NULL, 150, 0 },
 	{ "DUNG_CU_PHA_DO",
 	  "Có dụng cụ phá dỡ thô sơ (búa, xà beng, kìm cộng lực)",
 	  "Basic forcible-entry tools (hammer, crowbar, bolt cutters)",
-	  T_TUBE | T_BIZ | T_DET | T_MINI | T_BOARD | T_OTHER, 0 },
+	  T_TUBE | T_BIZ | T_DET | T_MINI | T_BOARD | T_OTHER, 0,
+	  NULL, NULL, 160, 0 },
 	{ "MAT_NA_LOC_KHOI",
 	  "Có mặt nạ lọc độc hoặc phương tiện bảo vệ đường thở khi thoát nạn",
 	  "Smoke hoods or other breathing protection for escape",
-	  T_HOUSES, 0 },
+	  T_HOUSES, 0,
+	  NULL, NULL, 170, 0 },
 };
 
 #define NCATALOGUE (sizeof catalogue / sizeof catalogue[0])
@@ -348,7 +376,7 @@ size_t compliance_items_for_type(const struct compliance_item_def *defs, size_t 
 	if (!defs || !type_single(type))
 		return 0;
 	for (size_t i = 0; i < ndefs; i++) {
-		if (!(defs[i].applies & type))
+		if (!(defs[i].applies & type) || defs[i].inactive)
 			continue;
 		if (out && n < cap)
 			out[n] = &defs[i];
@@ -383,11 +411,319 @@ size_t compliance_find_missing(const struct compliance_item_def *defs, size_t nd
 	if (!defs || !type_single(type))
 		return 0;
 	for (size_t i = 0; i < ndefs; i++) {
-		if (!(defs[i].applies & type) || inspection_answers(insp, defs[i].code))
+		if (!(defs[i].applies & type) || defs[i].inactive ||
+		    inspection_answers(insp, defs[i].code))
 			continue;
 		if (missing && n < cap)
 			missing[n] = defs[i].code;
 		n++;
 	}
 	return n;
+}
+
+/* ---- versioned catalogue ------------------------------------------------- */
+
+int compliance_types_parse(const char *list, unsigned *out)
+{
+	unsigned bits = 0;
+	const char *p = list;
+
+	if (out)
+		*out = 0;
+	while (p && *p) {
+		char word[32];
+		size_t n = 0;
+		unsigned t;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		while (p[n] && p[n] != ' ')
+			n++;
+		if (n >= sizeof word)
+			return -1;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (compliance_type_parse(word, &t) != 0)
+			return -1;
+		bits |= t;
+		p += n;
+	}
+	if (out)
+		*out = bits;
+	return 0;
+}
+
+size_t compliance_types_format(unsigned types, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	if (!buf || cap == 0)
+		return (size_t)-1;
+	buf[0] = '\0';
+	for (size_t i = 0; i < NROWS(type_names); i++) {
+		if (!(types & type_names[i].value))
+			continue;
+		size_t n = strlen(type_names[i].id) + (len ? 1 : 0);
+		if (len + n + 1 > cap) {
+			buf[0] = '\0';
+			return (size_t)-1;
+		}
+		if (len)
+			buf[len++] = ' ';
+		memcpy(buf + len, type_names[i].id, strlen(type_names[i].id) + 1);
+		len += strlen(type_names[i].id);
+	}
+	return len;
+}
+
+int compliance_category_listed(const char *categories, const char *category)
+{
+	const char *p = categories;
+	size_t clen;
+	int empty = 1;
+
+	if (!categories || !*categories)
+		return 1;
+	for (const char *q = categories; *q; q++)
+		if (*q != ' ')
+			empty = 0;
+	if (empty)
+		return 1;
+	if (!category || !*category)
+		return 0;
+	clen = strlen(category);
+	while (*p) {
+		size_t n = 0;
+		while (*p == ' ')
+			p++;
+		while (p[n] && p[n] != ' ')
+			n++;
+		if (n == clen && strncmp(p, category, n) == 0)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+int compliance_item_applies(const struct compliance_item_def *def, unsigned type,
+			    const char *category)
+{
+	if (!def || def->inactive || !type_single(type) || !(def->applies & type))
+		return 0;
+	if (type == COMPLIANCE_TYPE_FACILITY)
+		return compliance_category_listed(def->categories, category);
+	return 1;
+}
+
+const struct compliance_item_def *compliance_find(const struct compliance_item_def *defs, size_t n,
+						  const char *code)
+{
+	if (!defs || !code)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (defs[i].code && strcmp(defs[i].code, code) == 0)
+			return &defs[i];
+	return NULL;
+}
+
+size_t compliance_items_for(const struct compliance_item_def *defs, size_t ndefs, unsigned type,
+			    const char *category, const struct compliance_item_def **out,
+			    size_t cap)
+{
+	size_t n = 0;
+
+	if (!defs)
+		return 0;
+	for (size_t i = 0; i < ndefs; i++) {
+		if (!compliance_item_applies(&defs[i], type, category))
+			continue;
+		if (out && n < cap)
+			out[n] = &defs[i];
+		n++;
+	}
+	return n;
+}
+
+size_t compliance_find_missing_for(const struct compliance_item_def *defs, size_t ndefs,
+				   unsigned type, const char *category,
+				   const struct compliance_inspection *insp, const char **missing,
+				   size_t cap)
+{
+	size_t n = 0;
+
+	if (!defs)
+		return 0;
+	for (size_t i = 0; i < ndefs; i++) {
+		if (!compliance_item_applies(&defs[i], type, category) ||
+		    inspection_answers(insp, defs[i].code))
+			continue;
+		if (missing && n < cap)
+			missing[n] = defs[i].code;
+		n++;
+	}
+	return n;
+}
+
+int compliance_resolve(const struct compliance_item_def *defs, size_t ndefs, unsigned type,
+		       const char *category, struct compliance_item_result *items, size_t n,
+		       size_t *bad)
+{
+	if (bad)
+		*bad = 0;
+	if (n > COMPLIANCE_MAX_ITEMS || (n > 0 && !items))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct compliance_item_def *d = compliance_find(defs, ndefs, items[i].code);
+		if (!compliance_item_applies(d, type, category)) {
+			if (bad)
+				*bad = i;
+			return -1;
+		}
+		items[i].required = compliance_item_required(d, type);
+	}
+	return 0;
+}
+
+/* Bytes of s without counting spaces; 0 when s is NULL or blank. */
+static size_t text_weight(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			n++;
+	return n;
+}
+
+/* 1 when every word of the list is a facility category of either decree. */
+static int categories_known(const char *list)
+{
+	const char *p = list;
+	while (p && *p) {
+		char word[64];
+		size_t n = 0;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		while (p[n] && p[n] != ' ')
+			n++;
+		if (n >= sizeof word)
+			return 0;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (!facility_category_vi(word))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+static int item_fail(struct compliance_error *err, const char *field, const char *message)
+{
+	if (err) {
+		err->field = field;
+		err->message = message;
+	}
+	return -1;
+}
+
+int compliance_item_validate(const struct compliance_item_def *d, struct compliance_error *err)
+{
+	if (!d)
+		return item_fail(err, "code", "Thiếu điều kiện / Missing item");
+	if (!compliance_code_valid(d->code))
+		return item_fail(err, "code",
+				 "Mã điều kiện gồm 1–32 ký tự A–Z, 0–9 hoặc _ / The code is 1–32 "
+				 "characters A–Z, 0–9 or _");
+	if (text_weight(d->text_vi) == 0)
+		return item_fail(err, "title_vi",
+				 "Cần nội dung điều kiện bằng tiếng Việt / The Vietnamese title is "
+				 "required");
+	if (strlen(d->text_vi) > COMPLIANCE_TITLE_MAX)
+		return item_fail(err, "title_vi",
+				 "Nội dung tiếng Việt dài quá 500 byte / The Vietnamese title is "
+				 "longer than 500 bytes");
+	if (d->text_en && strlen(d->text_en) > COMPLIANCE_TITLE_MAX)
+		return item_fail(err, "title_en",
+				 "Nội dung tiếng Anh dài quá 500 byte / The English title is longer "
+				 "than 500 bytes");
+	if (d->legal_basis && strlen(d->legal_basis) > COMPLIANCE_LEGAL_MAX)
+		return item_fail(err, "legal_basis",
+				 "Căn cứ pháp lý dài quá 1000 byte / The legal basis is longer than "
+				 "1000 bytes");
+	if (d->applies == 0 || (d->applies & ~(unsigned)COMPLIANCE_TYPE_ALL))
+		return item_fail(err, "applies",
+				 "Chọn ít nhất một loại nhà hoặc cơ sở áp dụng / Choose at least one "
+				 "house type or facilities");
+	if (d->required & ~d->applies)
+		return item_fail(err, "required",
+				 "Chỉ bắt buộc với loại được áp dụng / Required only for types it "
+				 "applies to");
+	if (d->categories && text_weight(d->categories) > 0) {
+		if (!(d->applies & COMPLIANCE_TYPE_FACILITY))
+			return item_fail(err, "categories",
+					 "Loại cơ sở chỉ dùng khi điều kiện áp dụng cho cơ sở / "
+					 "Facility categories need the item to apply to facilities");
+		if (strlen(d->categories) > COMPLIANCE_CATEGORIES_MAX ||
+		    !categories_known(d->categories))
+			return item_fail(err, "categories",
+					 "Loại cơ sở không có trong danh mục / Unknown facility "
+					 "category");
+	}
+	if (d->position < 0 || d->position > COMPLIANCE_POSITION_MAX)
+		return item_fail(err, "position",
+				 "Thứ tự phải từ 0 đến 100000 / Order must be 0 to 100000");
+	return 0;
+}
+
+int compliance_catalogue_publishable(const struct compliance_item_def *defs, size_t n,
+				     struct compliance_publish_error *out)
+{
+	struct compliance_publish_error e = { { NULL, NULL }, NULL, 0 };
+	unsigned covered = 0;
+	size_t nactive = 0;
+
+	if (!defs && n > 0)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (compliance_item_validate(&defs[i], &e.err) != 0) {
+			e.code = defs[i].code;
+			goto fail;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(defs[j].code, defs[i].code) == 0) {
+				e.code = defs[i].code;
+				item_fail(&e.err, "code",
+					  "Mã điều kiện bị trùng / The code is used twice");
+				goto fail;
+			}
+		}
+		if (defs[i].inactive)
+			continue;
+		nactive++;
+		covered |= defs[i].required & defs[i].applies;
+	}
+	if (nactive == 0) {
+		item_fail(&e.err, "items",
+			  "Danh mục cần ít nhất một điều kiện đang áp dụng / The catalogue needs at "
+			  "least one active item");
+		goto fail;
+	}
+	for (size_t i = 0; i < NROWS(type_names); i++) {
+		if (!(covered & type_names[i].value)) {
+			e.type = type_names[i].value;
+			item_fail(&e.err, "required",
+				  "Mỗi loại nhà và cơ sở cần ít nhất một điều kiện bắt buộc / Every "
+				  "house type and facilities need at least one required item");
+			goto fail;
+		}
+	}
+	if (out)
+		*out = e;
+	return 0;
+fail:
+	if (out)
+		*out = e;
+	return -1;
 }

@@ -14,11 +14,16 @@
  * optional (recommended) items do not change the status; they are
  * reported separately as advisories.
  *
- * The catalogue is the seed of the admin-editable, versioned catalogue in
- * the database: the conditions of Hà Nội's 2023–2024 campaigns for
- * mini-apartment blocks (chung cư mini) and boarding houses (nhà trọ),
- * plus items for tube houses, homes with a business and other houses.
- * Which items are required per type is a seed default, not a legal text.
+ * The built-in catalogue is version 1 of the admin-editable, versioned
+ * catalogue in the database (sql/011_condition_catalogue.sql seeds it with
+ * the same codes and texts; store/register_catalogue.h reads and edits it):
+ * the conditions of Hà Nội's 2023–2024 campaigns for mini-apartment
+ * blocks (chung cư mini) and boarding houses (nhà trọ), plus items for
+ * tube houses, homes with a business and other houses. Which items are
+ * required per type is a seed default, not a legal text. An inspection
+ * records the catalogue version it was made against; compliance_resolve
+ * gives each answer the required flag of that version, so publishing a new
+ * version never changes the status of an earlier inspection.
  *
  * Pure functions: no I/O, no allocation. Strings returned point into
  * static tables or into the caller's input. */
@@ -26,7 +31,7 @@
 #define PCCC_REGISTER_COMPLIANCE_H
 #include <stddef.h>
 
-#define COMPLIANCE_CATALOGUE_VERSION "2024.1"
+#define COMPLIANCE_CATALOGUE_VERSION "1"  /* the built-in catalogue is version 1 */
 #define COMPLIANCE_CODE_MAX 32      /* longest item code, NUL excluded */
 #define COMPLIANCE_MAX_ITEMS 256    /* most items one inspection may hold */
 
@@ -117,7 +122,26 @@ struct compliance_item_def {
 	const char *text_vi;
 	const char *text_en;
 	unsigned applies;       /* types the item is asked for */
-	unsigned required;      /* subset of applies where it is required */
+	unsigned required;      /* subset of applies where it is required: the
+				 * item's severity (a fail there makes the target
+				 * "khong_dam_bao"; elsewhere it is an advisory) */
+	const char *legal_basis;  /* căn cứ pháp lý; NULL or "" when none */
+	const char *categories;   /* facility category ids, space-separated,
+				   * narrowing COMPLIANCE_TYPE_FACILITY; NULL or
+				   * "" = every category */
+	int position;           /* display order, ascending */
+	int inactive;           /* non-zero: kept for history, no longer asked */
+};
+
+#define COMPLIANCE_TITLE_MAX 500      /* bytes of text_vi / text_en */
+#define COMPLIANCE_LEGAL_MAX 1000     /* bytes of legal_basis */
+#define COMPLIANCE_CATEGORIES_MAX 1000
+#define COMPLIANCE_POSITION_MAX 100000
+
+/* A refusal: the field (API name) and a "Tiếng Việt / English" message. */
+struct compliance_error {
+	const char *field;
+	const char *message;
 };
 
 /* The built-in catalogue (COMPLIANCE_CATALOGUE_VERSION): a static array
@@ -143,5 +167,80 @@ int compliance_item_required(const struct compliance_item_def *def, unsigned typ
 size_t compliance_find_missing(const struct compliance_item_def *defs, size_t ndefs, unsigned type,
 			       const struct compliance_inspection *insp, const char **missing,
 			       size_t cap);
+
+
+/* ---- versioned catalogue (rules for the database copy) --------------- */
+
+/* Type lists as the database and the API keep them: ids separated by
+ * spaces ("mini_apartment boarding_house facility"). Parsing sets *out to
+ * the bits ("" or NULL → 0) and returns 0, or -1 for an unknown id (a
+ * repeated id is accepted). Formatting writes the ids of the bits in
+ * table order, NUL-terminated, and returns the length, or (size_t)-1 when
+ * cap is too small (buf then holds ""). 160 bytes always suffice. */
+int compliance_types_parse(const char *list, unsigned *out);
+size_t compliance_types_format(unsigned types, char *buf, size_t cap);
+
+/* 1 when the space-separated list names category (whole words only); an
+ * empty or NULL list names every category; a NULL category matches only
+ * an empty list. */
+int compliance_category_listed(const char *categories, const char *category);
+
+/* 1 when def is asked of a target of type (one bit): active, applies to
+ * type, and — for COMPLIANCE_TYPE_FACILITY — lists the facility's category
+ * (category may be NULL: then only items for every category). */
+int compliance_item_applies(const struct compliance_item_def *def, unsigned type,
+			    const char *category);
+
+/* The item of defs[0..n) with this code, or NULL. */
+const struct compliance_item_def *compliance_find(const struct compliance_item_def *defs, size_t n,
+						  const char *code);
+
+/* As compliance_items_for_type and compliance_find_missing, with the
+ * facility category and skipping inactive items (compliance_item_applies). */
+size_t compliance_items_for(const struct compliance_item_def *defs, size_t ndefs, unsigned type,
+			    const char *category, const struct compliance_item_def **out,
+			    size_t cap);
+size_t compliance_find_missing_for(const struct compliance_item_def *defs, size_t ndefs,
+				   unsigned type, const char *category,
+				   const struct compliance_inspection *insp, const char **missing,
+				   size_t cap);
+
+/* Resolves the answers of an inspection against the catalogue version it
+ * was made with: every items[i].code must name an item of defs that
+ * compliance_item_applies to type/category; items[i].required is set from
+ * that version (whatever it held). Returns 0, or -1 with *bad (may be
+ * NULL) the index of the first answer that is not asked of this target
+ * (n > COMPLIANCE_MAX_ITEMS or NULL items with n > 0: *bad = 0). Then
+ * compliance_evaluate derives the status. */
+int compliance_resolve(const struct compliance_item_def *defs, size_t ndefs, unsigned type,
+		       const char *category, struct compliance_item_result *items, size_t n,
+		       size_t *bad);
+
+/* Checks one item of a draft: code (compliance_code_valid), text_vi
+ * (1..COMPLIANCE_TITLE_MAX bytes, not only spaces), text_en (at most
+ * COMPLIANCE_TITLE_MAX), legal_basis (at most COMPLIANCE_LEGAL_MAX),
+ * applies (non-zero, known bits), required (within applies), categories
+ * (known facility category ids of either decree, only when applies holds
+ * COMPLIANCE_TYPE_FACILITY, at most COMPLIANCE_CATEGORIES_MAX bytes),
+ * position (0..COMPLIANCE_POSITION_MAX). Returns 0, or -1 and *err (field
+ * names of the API: code, title_vi, title_en, legal_basis, applies,
+ * required, categories, position). */
+int compliance_item_validate(const struct compliance_item_def *def, struct compliance_error *err);
+
+/* Whether a draft of n items may be published: every item valid, codes
+ * unique, at least one active item, and every type (the seven house types
+ * and facility) has at least one active required item, so that any house
+ * or facility can become "dam_bao". Returns 0, or -1 and *out: for a bad
+ * item, code is set and err is compliance_item_validate's (field "code"
+ * for a repeated code); for a type without an active required item, type
+ * is set and err.field is "required"; with no active item at all,
+ * err.field is "items". Messages are static "Tiếng Việt / English". */
+struct compliance_publish_error {
+	struct compliance_error err;
+	const char *code;      /* the offending item, or NULL */
+	unsigned type;         /* the type lacking a required item, or 0 */
+};
+int compliance_catalogue_publishable(const struct compliance_item_def *defs, size_t n,
+				     struct compliance_publish_error *out);
 
 #endif

@@ -348,6 +348,20 @@ static const char *item_text(const char *code)
 	return d ? d->text_vi : code;
 }
 
+/* The title an inspection stored with its result (the catalogue version it
+ * was checked against), else the built-in text, else the code. */
+static const char *result_title(const json_t *results, const char *code)
+{
+	size_t i;
+	const json_t *it;
+	json_array_foreach(results, i, it) {
+		const char *c = str(it, "code");
+		if (c && code && strcmp(c, code) == 0 && str(it, "title_vi"))
+			return str(it, "title_vi");
+	}
+	return item_text(code);
+}
+
 static void target_block(struct buf *b, const char *tk, const json_t *t)
 {
 	const char *id = str(t, "id");
@@ -445,7 +459,7 @@ int forms_render_inspection(const json_t *ctx, struct buf *out)
 		int req = json_is_true(json_object_get(it, "required"));
 		buf_printf(&b, "<tr class=\"%s\"><td class=\"n\">%zu</td><td>",
 			   res && strcmp(res, "fail") == 0 ? "fail" : "ok", i + 1);
-		forms_escape(&b, item_text(str(it, "code")));
+		forms_escape(&b, result_title(results, str(it, "code")));
 		if (!req)
 			buf_puts(&b, " <i>(khuyến nghị)</i>");
 		buf_puts(&b, "</td><td class=\"r\">");
@@ -472,7 +486,7 @@ int forms_render_inspection(const json_t *ctx, struct buf *out)
 		buf_puts(&b, "<ol class=\"violations\">\n");
 		json_array_foreach(failing, i, it) {
 			buf_puts(&b, "<li>Không đạt: ");
-			forms_escape(&b, item_text(json_string_value(it)));
+			forms_escape(&b, result_title(results, json_string_value(it)));
 			buf_puts(&b, "</li>\n");
 		}
 		buf_puts(&b, "</ol>\n");

@@ -1,7 +1,10 @@
 /* Unit tests for the compliance rules and the condition catalogue
  * (src/register/compliance.c): every status rule, the failing and
  * advisory lists, refusal of malformed inspections, names and parsing,
- * the catalogue's shape and content, items per type, missing answers. */
+ * the catalogue's shape and content, items per type, missing answers, and
+ * the rules of the versioned catalogue: type lists, facility categories,
+ * inactive items, resolving answers against a version, item validation and
+ * when a draft may be published. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -445,7 +448,7 @@ static void test_catalogue_shape(void **state)
 	assert_non_null(cat);
 	assert_true(n >= NCAMPAIGN + 4);
 	assert_ptr_equal(compliance_catalogue(NULL), cat);
-	assert_string_equal(COMPLIANCE_CATALOGUE_VERSION, "2024.1");
+	assert_string_equal(COMPLIANCE_CATALOGUE_VERSION, "1");
 	for (size_t i = 0; i < n; i++) {
 		const struct compliance_item_def *d = &cat[i];
 		if (!compliance_code_valid(d->code))
@@ -584,9 +587,11 @@ static void test_items_for_type_edges(void **state)
 /* A required bit outside applies is ignored by compliance_item_required. */
 static void test_item_required_needs_applies(void **state)
 {
-	const struct compliance_item_def odd = { "X", "x x x x x x", "y y y y y y",
-						 COMPLIANCE_TYPE_TUBE_HOUSE,
-						 COMPLIANCE_TYPE_TUBE_HOUSE | COMPLIANCE_TYPE_BOARDING };
+	const struct compliance_item_def odd = {
+		.code = "X", .text_vi = "x x x x x x", .text_en = "y y y y y y",
+		.applies = COMPLIANCE_TYPE_TUBE_HOUSE,
+		.required = COMPLIANCE_TYPE_TUBE_HOUSE | COMPLIANCE_TYPE_BOARDING,
+	};
 	(void)state;
 	assert_true(compliance_item_required(&odd, COMPLIANCE_TYPE_TUBE_HOUSE));
 	assert_false(compliance_item_required(&odd, COMPLIANCE_TYPE_BOARDING));
@@ -736,6 +741,325 @@ static void test_scenario_home_business(void **state)
 	assert_int_equal(o.nnot_applicable, 1);
 }
 
+/* ---- versioned catalogue -------------------------------------------- */
+
+/* A small version: ITEM_A for boarding houses (required) and tube houses,
+ * ITEM_B for hotels and karaoke only, ITEM_C for every facility, ITEM_D
+ * inactive. */
+static const struct compliance_item_def small[] = {
+	{ .code = "ITEM_A", .text_vi = "Có lối thoát nạn thứ hai", .text_en = "Second exit",
+	  .applies = COMPLIANCE_TYPE_BOARDING | COMPLIANCE_TYPE_TUBE_HOUSE,
+	  .required = COMPLIANCE_TYPE_BOARDING, .position = 10 },
+	{ .code = "ITEM_B", .text_vi = "Có hệ thống báo cháy", .text_en = "Fire alarm",
+	  .applies = COMPLIANCE_TYPE_FACILITY, .required = COMPLIANCE_TYPE_FACILITY,
+	  .categories = "hotel entertainment", .position = 20 },
+	{ .code = "ITEM_C", .text_vi = "Có hồ sơ PCCC", .text_en = "Fire file",
+	  .applies = COMPLIANCE_TYPE_FACILITY, .required = 0, .categories = "", .position = 30 },
+	{ .code = "ITEM_D", .text_vi = "Điều kiện cũ", .text_en = "Old item",
+	  .applies = COMPLIANCE_TYPE_BOARDING, .required = COMPLIANCE_TYPE_BOARDING,
+	  .position = 40, .inactive = 1 },
+};
+#define NSMALL (sizeof small / sizeof small[0])
+
+static void test_types_parse_format(void **state)
+{
+	unsigned t = 99;
+	char buf[160];
+	(void)state;
+	assert_int_equal(compliance_types_parse("boarding_house  facility tube_house", &t), 0);
+	assert_int_equal(t, COMPLIANCE_TYPE_BOARDING | COMPLIANCE_TYPE_FACILITY |
+			 COMPLIANCE_TYPE_TUBE_HOUSE);
+	assert_int_equal(compliance_types_parse("", &t), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(compliance_types_parse(NULL, &t), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(compliance_types_parse("boarding_house boarding_house", &t), 0);
+	assert_int_equal(t, COMPLIANCE_TYPE_BOARDING);
+	assert_int_equal(compliance_types_parse("boarding_house nha_la", &t), -1);
+	assert_int_equal(compliance_types_parse("Boarding_house", &t), -1);
+	assert_int_equal(compliance_types_parse("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", &t), -1);
+
+	/* table order, whatever the bit order given */
+	size_t n = compliance_types_format(COMPLIANCE_TYPE_FACILITY | COMPLIANCE_TYPE_TUBE_HOUSE,
+					   buf, sizeof buf);
+	assert_string_equal(buf, "tube_house facility");
+	assert_int_equal(n, strlen("tube_house facility"));
+	assert_int_equal(compliance_types_format(0, buf, sizeof buf), 0);
+	assert_string_equal(buf, "");
+	/* round trip of every type set bit by bit, and all of them */
+	assert_true(compliance_types_format(COMPLIANCE_TYPE_ALL, buf, sizeof buf) < sizeof buf);
+	assert_int_equal(compliance_types_parse(buf, &t), 0);
+	assert_int_equal(t, COMPLIANCE_TYPE_ALL);
+	/* too small: empty and (size_t)-1 */
+	assert_int_equal(compliance_types_format(COMPLIANCE_TYPE_ALL, buf, 20), (size_t)-1);
+	assert_string_equal(buf, "");
+	assert_int_equal(compliance_types_format(COMPLIANCE_TYPE_OTHER, buf, 5), (size_t)-1);
+	assert_int_equal(compliance_types_format(COMPLIANCE_TYPE_OTHER, buf, 6), 5);
+	assert_int_equal(compliance_types_format(COMPLIANCE_TYPE_OTHER, NULL, 0), (size_t)-1);
+}
+
+static void test_category_listed(void **state)
+{
+	(void)state;
+	assert_true(compliance_category_listed("hotel entertainment", "hotel"));
+	assert_true(compliance_category_listed("hotel entertainment", "entertainment"));
+	assert_false(compliance_category_listed("hotel entertainment", "hote"));
+	assert_false(compliance_category_listed("hotel entertainment", "entertainments"));
+	assert_false(compliance_category_listed("hotel", "office"));
+	assert_false(compliance_category_listed("hotel", NULL));
+	assert_true(compliance_category_listed("", "office"));
+	assert_true(compliance_category_listed("   ", "office"));
+	assert_true(compliance_category_listed(NULL, NULL));
+}
+
+static void test_item_applies_and_lists(void **state)
+{
+	const struct compliance_item_def *out[8];
+	(void)state;
+	assert_true(compliance_item_applies(&small[0], COMPLIANCE_TYPE_BOARDING, NULL));
+	assert_true(compliance_item_applies(&small[0], COMPLIANCE_TYPE_TUBE_HOUSE, NULL));
+	assert_false(compliance_item_applies(&small[0], COMPLIANCE_TYPE_MINI_APARTMENT, NULL));
+	/* a category narrows facilities only */
+	assert_true(compliance_item_applies(&small[1], COMPLIANCE_TYPE_FACILITY, "hotel"));
+	assert_false(compliance_item_applies(&small[1], COMPLIANCE_TYPE_FACILITY, "office"));
+	assert_false(compliance_item_applies(&small[1], COMPLIANCE_TYPE_FACILITY, NULL));
+	assert_true(compliance_item_applies(&small[2], COMPLIANCE_TYPE_FACILITY, "office"));
+	assert_true(compliance_item_applies(&small[2], COMPLIANCE_TYPE_FACILITY, NULL));
+	/* inactive items are never asked */
+	assert_false(compliance_item_applies(&small[3], COMPLIANCE_TYPE_BOARDING, NULL));
+	assert_false(compliance_item_applies(NULL, COMPLIANCE_TYPE_BOARDING, NULL));
+	assert_false(compliance_item_applies(&small[0], COMPLIANCE_TYPE_BOARDING |
+					     COMPLIANCE_TYPE_TUBE_HOUSE, NULL));
+
+	assert_int_equal(compliance_items_for(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, out, 8), 1);
+	assert_ptr_equal(out[0], &small[0]);
+	assert_int_equal(compliance_items_for(small, NSMALL, COMPLIANCE_TYPE_FACILITY, "hotel", out, 8),
+			 2);
+	assert_ptr_equal(out[0], &small[1]);
+	assert_ptr_equal(out[1], &small[2]);
+	assert_int_equal(compliance_items_for(small, NSMALL, COMPLIANCE_TYPE_FACILITY, "office", out,
+					      8), 1);
+	assert_ptr_equal(out[0], &small[2]);
+	assert_int_equal(compliance_items_for(NULL, 3, COMPLIANCE_TYPE_FACILITY, NULL, out, 8), 0);
+	/* the old per-type list skips inactive items too */
+	assert_int_equal(compliance_items_for_type(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, 0), 1);
+
+	/* missing answers follow the same rule */
+	const char *missing[4];
+	struct compliance_item_result ans[] = { { "ITEM_C", PASS, 0 } };
+	struct compliance_inspection insp = { ans, 1 };
+	assert_int_equal(compliance_find_missing_for(small, NSMALL, COMPLIANCE_TYPE_FACILITY, "hotel",
+						     &insp, missing, 4), 1);
+	assert_string_equal(missing[0], "ITEM_B");
+	assert_int_equal(compliance_find_missing_for(small, NSMALL, COMPLIANCE_TYPE_FACILITY, "office",
+						     &insp, missing, 4), 0);
+	assert_int_equal(compliance_find_missing_for(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL,
+						     NULL, missing, 4), 1);
+	assert_int_equal(compliance_find_missing(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL,
+						 NULL, 0), 1);
+
+	assert_ptr_equal(compliance_find(small, NSMALL, "ITEM_C"), &small[2]);
+	assert_null(compliance_find(small, NSMALL, "ITEM_X"));
+	assert_null(compliance_find(small, NSMALL, NULL));
+	assert_null(compliance_find(NULL, 2, "ITEM_A"));
+}
+
+/* The same answers give different statuses against two versions: what an
+ * inspection's status is depends on the version it names. */
+static void test_resolve_against_version(void **state)
+{
+	struct compliance_item_def v2[NSMALL];
+	struct compliance_item_result items[2] = { { "ITEM_A", FAIL, 1 }, { "ITEM_C", PASS, 1 } };
+	struct compliance_outcome o;
+	size_t bad = 99;
+	(void)state;
+	/* version 1: ITEM_A fails where it is required (boarding house) */
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, items, 1,
+					    &bad), 0);
+	assert_int_equal(items[0].required, 1);
+	assert_int_equal(eval(items, 1, &o, NULL, NULL), 0);
+	assert_int_equal(o.status, COMPLIANCE_NONCOMPLIANT);
+	/* version 2 makes ITEM_A a recommendation: the same answer is advisory */
+	memcpy(v2, small, sizeof v2);
+	v2[0].required = 0;
+	items[0].required = 1;
+	assert_int_equal(compliance_resolve(v2, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, items, 1, &bad),
+			 0);
+	assert_int_equal(items[0].required, 0);
+	assert_int_equal(eval(items, 1, &o, NULL, NULL), 0);
+	assert_int_equal(o.nadvisory, 1);
+	assert_int_equal(o.status, COMPLIANCE_UNCHECKED);
+	/* required is recomputed whatever the caller put there */
+	items[1].required = 1;
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_FACILITY, "office",
+					    &items[1], 1, &bad), 0);
+	assert_int_equal(items[1].required, 0);
+
+	/* an answer not asked of the target: index of the first */
+	items[1].code = "ITEM_B";
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, items, 2,
+					    &bad), -1);
+	assert_int_equal(bad, 1);
+	items[0].code = "ITEM_D"; /* inactive */
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, items, 1,
+					    &bad), -1);
+	assert_int_equal(bad, 0);
+	items[0].code = NULL;
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, items, 1,
+					    NULL), -1);
+	items[0].code = "ITEM_B";
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_FACILITY, "office", items, 1,
+					    &bad), -1);
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_FACILITY, "hotel", items, 1,
+					    &bad), 0);
+	assert_int_equal(items[0].required, 1);
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, NULL, 1,
+					    &bad), -1);
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, NULL, 0,
+					    &bad), 0);
+	assert_int_equal(compliance_resolve(small, NSMALL, COMPLIANCE_TYPE_BOARDING, NULL, items,
+					    COMPLIANCE_MAX_ITEMS + 1, &bad), -1);
+}
+
+static void expect_invalid(const struct compliance_item_def *d, const char *field)
+{
+	struct compliance_error e = { NULL, NULL };
+	assert_int_equal(compliance_item_validate(d, &e), -1);
+	if (!e.field || strcmp(e.field, field) != 0)
+		fail_msg("expected field %s, got %s", field, e.field ? e.field : "(null)");
+	assert_non_null(e.message);
+	assert_non_null(strstr(e.message, " / ")); /* Vietnamese / English */
+	assert_true(has_non_ascii(e.message));
+}
+
+static void test_item_validate(void **state)
+{
+	struct compliance_item_def d;
+	struct compliance_error e;
+	char big[COMPLIANCE_LEGAL_MAX + 2];
+	(void)state;
+	/* every built-in item is valid */
+	size_t n;
+	const struct compliance_item_def *cat = compliance_catalogue(&n);
+	for (size_t i = 0; i < n; i++)
+		if (compliance_item_validate(&cat[i], &e) != 0)
+			fail_msg("%s: %s %s", cat[i].code, e.field, e.message);
+	for (size_t i = 0; i < NSMALL; i++)
+		assert_int_equal(compliance_item_validate(&small[i], &e), 0);
+
+	d = small[0];
+	d.code = "ab";
+	expect_invalid(&d, "code");
+	d.code = NULL;
+	expect_invalid(&d, "code");
+	d = small[0];
+	d.text_vi = " \t ";
+	expect_invalid(&d, "title_vi");
+	d.text_vi = NULL;
+	expect_invalid(&d, "title_vi");
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	d = small[0];
+	d.text_vi = big + (sizeof big - 1 - COMPLIANCE_TITLE_MAX); /* exactly the limit */
+	assert_int_equal(compliance_item_validate(&d, &e), 0);
+	d.text_vi = big + (sizeof big - 2 - COMPLIANCE_TITLE_MAX);
+	expect_invalid(&d, "title_vi");
+	d = small[0];
+	d.text_en = NULL; /* English is optional */
+	assert_int_equal(compliance_item_validate(&d, &e), 0);
+	d.text_en = big;
+	expect_invalid(&d, "title_en");
+	d = small[0];
+	d.legal_basis = big + 1; /* exactly COMPLIANCE_LEGAL_MAX */
+	assert_int_equal(compliance_item_validate(&d, &e), 0);
+	d.legal_basis = big;
+	expect_invalid(&d, "legal_basis");
+	d = small[0];
+	d.applies = 0;
+	d.required = 0;
+	expect_invalid(&d, "applies");
+	d.applies = 1u << 9;
+	expect_invalid(&d, "applies");
+	d = small[0];
+	d.required = COMPLIANCE_TYPE_MINI_APARTMENT;
+	expect_invalid(&d, "required");
+	d = small[0];
+	d.categories = "hotel";
+	expect_invalid(&d, "categories");       /* not a facility item */
+	d = small[1];
+	d.categories = "hotel khong_co";
+	expect_invalid(&d, "categories");
+	d.categories = "hotel supermarket_old"; /* unknown in both decrees */
+	expect_invalid(&d, "categories");
+	d.categories = "   ";                   /* blank = every category */
+	assert_int_equal(compliance_item_validate(&d, &e), 0);
+	d = small[0];
+	d.position = -1;
+	expect_invalid(&d, "position");
+	d.position = COMPLIANCE_POSITION_MAX + 1;
+	expect_invalid(&d, "position");
+	d.position = COMPLIANCE_POSITION_MAX;
+	assert_int_equal(compliance_item_validate(&d, &e), 0);
+	assert_int_equal(compliance_item_validate(NULL, &e), -1);
+}
+
+static void test_publishable(void **state)
+{
+	struct compliance_publish_error pe;
+	struct compliance_item_def v[32];
+	size_t n;
+	const struct compliance_item_def *cat = compliance_catalogue(&n);
+	(void)state;
+	assert_true(n <= 31);
+	/* the built-in catalogue (version 1) is publishable */
+	assert_int_equal(compliance_catalogue_publishable(cat, n, &pe), 0);
+
+	/* the small one lacks required items for most types */
+	assert_int_equal(compliance_catalogue_publishable(small, NSMALL, &pe), -1);
+	assert_int_equal(pe.type, COMPLIANCE_TYPE_TUBE_HOUSE);
+	assert_string_equal(pe.err.field, "required");
+	assert_null(pe.code);
+
+	/* deactivating every item required of tube houses */
+	memcpy(v, cat, n * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].required & COMPLIANCE_TYPE_TUBE_HOUSE)
+			v[i].inactive = 1;
+	assert_int_equal(compliance_catalogue_publishable(v, n, &pe), -1);
+	assert_int_equal(pe.type, COMPLIANCE_TYPE_TUBE_HOUSE);
+	/* ... an inactive item does not count even if required */
+
+	/* an invalid item is named */
+	memcpy(v, cat, n * sizeof *v);
+	v[3].text_vi = "";
+	assert_int_equal(compliance_catalogue_publishable(v, n, &pe), -1);
+	assert_string_equal(pe.code, cat[3].code);
+	assert_string_equal(pe.err.field, "title_vi");
+	assert_int_equal(pe.type, 0);
+
+	/* a repeated code */
+	memcpy(v, cat, n * sizeof *v);
+	v[n] = cat[0];
+	assert_int_equal(compliance_catalogue_publishable(v, n + 1, &pe), -1);
+	assert_string_equal(pe.err.field, "code");
+	assert_string_equal(pe.code, cat[0].code);
+
+	/* nothing active */
+	memcpy(v, cat, n * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i].inactive = 1;
+	assert_int_equal(compliance_catalogue_publishable(v, n, &pe), -1);
+	assert_string_equal(pe.err.field, "items");
+	assert_int_equal(compliance_catalogue_publishable(NULL, 0, &pe), -1);
+	assert_int_equal(compliance_catalogue_publishable(v, 0, NULL), -1);
+
+	/* a new item and one deactivated (not required anywhere) is fine */
+	memcpy(v, cat, n * sizeof *v);
+	v[n] = small[0];
+	v[n - 1].inactive = 1;
+	assert_int_equal(compliance_catalogue_publishable(v, n + 1, &pe), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -764,6 +1088,12 @@ int main(void)
 		cmocka_unit_test(test_scenario_boarding_house),
 		cmocka_unit_test(test_scenario_tube_house),
 		cmocka_unit_test(test_scenario_home_business),
+		cmocka_unit_test(test_types_parse_format),
+		cmocka_unit_test(test_category_listed),
+		cmocka_unit_test(test_item_applies_and_lists),
+		cmocka_unit_test(test_resolve_against_version),
+		cmocka_unit_test(test_item_validate),
+		cmocka_unit_test(test_publishable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

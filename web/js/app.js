@@ -20,12 +20,16 @@ import * as accountsPage from './pages/accounts.js';
 import * as auditPage from './pages/audit.js';
 import { guard } from './pages/forbidden.js';
 import * as boardPage from './pages/board.js';
+import * as unconnectedPage from './pages/unconnected.js';
 import * as housesPage from './pages/houses.js';
 import * as housePage from './pages/house.js';
 import * as declarePage from './pages/declare.js';
 import * as facilitiesPage from './pages/facilities.js';
 import * as facilityPage from './pages/facility.js';
 import * as inspectPage from './pages/inspect.js';
+import * as overduePage from './pages/overdue.js';
+import * as importPage from './pages/import.js';
+import * as cataloguePage from './pages/catalogue.js';
 import { startOffline } from './offline.js';
 
 // Navigation for the parts of pccc (who sees which entry: NAV_PERM below).
@@ -33,35 +37,42 @@ export const NAV = [
 	{ name: 'units', key: 'nav.units', page: unitsPage },
 	{ name: 'houses', key: 'nav.houses', page: housesPage },
 	{ name: 'facilities', key: 'nav.facilities', page: facilitiesPage },
+	{ name: 'overdue', key: 'nav.overdue', page: guard(overduePage, 'facility.read') },
+	{ name: 'import', key: 'nav.import', page: guard(importPage, 'facility.write') },
 	{ name: 'inspections', key: 'nav.inspections', page: soonPage },
 	{ name: 'alarms', key: 'nav.alarms', page: boardPage },
 	{ name: 'reports', key: 'nav.reports', page: soonPage },
 	{ name: 'accounts', key: 'nav.accounts', page: guard(accountsPage, 'accounts.admin') },
 	{ name: 'audit', key: 'nav.audit', page: guard(auditPage, 'audit.read') },
+	{ name: 'catalogue', key: 'nav.catalogue', page: guard(cataloguePage, 'units.admin') },
 ];
 
 // The permission (from /auth/me) each entry needs once signed in; absent:
-// everyone. STAFF_ONLY entries are hidden from visitors too.
+// everyone; a list: all of them. STAFF_ONLY entries are hidden from
+// visitors too.
 const NAV_PERM = {
 	houses: 'house.read',
 	facilities: 'facility.read',
+	overdue: 'facility.read',
+	import: ['house.write', 'facility.write'],
 	inspections: 'inspect',
 	alarms: 'alarm.read',
 	reports: 'report.read',
 	accounts: 'accounts.admin',
 	audit: 'audit.read',
+	catalogue: 'units.admin',
 };
-const STAFF_ONLY = new Set(['accounts', 'audit']);
+const STAFF_ONLY = new Set(['accounts', 'audit', 'overdue', 'import', 'catalogue']);
 
 // Pages that depend on who is signed in: drawn again when that changes.
-const USER_PAGES = new Set(['accounts', 'audit']);
+const USER_PAGES = new Set(['accounts', 'audit', 'overdue', 'import', 'catalogue']);
 
 function navVisible(n) {
 	const perm = NAV_PERM[n.name];
 	if (!perm)
 		return true;
 	if (currentUser())
-		return hasPerm(perm);
+		return [].concat(perm).every(hasPerm);
 	return !STAFF_ONLY.has(n.name);
 }
 
@@ -84,6 +95,8 @@ function buildRoutes() {
 		? (p[1] === 'new' && p.length === 2 ? { mode: 'new' } : { id: p[1], mode: p[2] === 'edit' ? 'edit' : 'card' }) : null) });
 	routes.push({ name: 'inspect', page: inspectPage, match: (p) => (p.length === 3 && p[2] === 'inspect' && (p[0] === 'houses' || p[0] === 'facilities')
 		? { kind: p[0] === 'houses' ? 'house' : 'facility', id: p[1] } : null) });
+	// Alarms (issue 5): facilities that must connect a transmitter and have not.
+	routes.push({ name: 'unconnected', page: guard(unconnectedPage, 'facility.read'), match: (p) => (p.length === 2 && p[0] === 'alarms' && p[1] === 'unconnected' ? {} : null) });
 	routes.push({ name: 'declare', page: declarePage, match: (p) => (p.length === 1 && p[0] === 'declare' ? {} : null) });
 	routes.push({ name: 'login', page: loginPage, match: (p) => (p.length === 1 && p[0] === 'login' ? {} : null) });
 	routes.push({ name: 'password', page: passwordPage, match: (p) => (p.length === 1 && p[0] === 'password' ? {} : null) });
@@ -168,7 +181,7 @@ function forcePasswordChange(info) {
 
 function updateTitle(info) {
 	const nav = NAV.find((n) => n.name === info.name);
-	const titles = { login: 'login.title', password: 'password.title', house: 'house.title', facility: 'facility.title', inspect: 'inspect.title', declare: 'declare.title' };
+	const titles = { login: 'login.title', password: 'password.title', house: 'house.title', facility: 'facility.title', inspect: 'inspect.title', declare: 'declare.title', unconnected: 'unconn.title' };
 	let page = nav ? t(nav.key) : t(titles[info.name] || 'notfound.title');
 	document.title = page + ' · ' + t('app.short');
 }

@@ -7,6 +7,7 @@
 // here, before any request, with the same message the server gives.
 import { h, clear, icon } from '../dom.js';
 import { t } from '../i18n.js';
+import { inspectionPhotos } from './inspect.js';
 import {
 	apiFetch, apiSend, errorBox, label, complianceBadge, stateBadge, formatHouseId, parseHouseId,
 	HOUSE_FIELDS, HOUSE_GROUPS, houseTemplate, houseRules, RecordForm, fmtValue, fmtTime, dl, itemText,
@@ -147,7 +148,8 @@ export async function loadHistory(path, el) {
 		clear(el, h('ol', { class: 'history-list' }, items.map((i) => h('li', { 'data-inspection': i.id },
 			h('strong', null, i.date), ' · ', label('reg.kind.', i.kind), ' · ', complianceBadge(i.compliance),
 			' · ', i.inspector || '',
-			(i.failing_items || []).length ? h('ul', { class: 'failing-sub' }, i.failing_items.map((code) => h('li', null, itemText(code)))) : null))));
+			(i.failing_items || []).length ? h('ul', { class: 'failing-sub' }, i.failing_items.map((code) => h('li', null, itemText(code)))) : null,
+			inspectionPhotos(i)))));
 	} catch (e) {
 		clear(el, errorBox(e));
 	}

@@ -10,11 +10,11 @@ import { h, clear } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import {
 	apiFetch, errorBox, label, complianceBadge, formatHouseId, parseHouseId, fmtTime, today,
-	loadSession, can, showFieldError, fieldControl,
+	loadSession, can, showFieldError, fieldControl, HOUSE_FIELDS, FACILITY_FIELDS, fmtValue, itemText,
 } from '../register.js';
 import {
 	cacheGet, cachePut, saveDraft, loadDraft, deleteDraft, enqueue, flush, listQueue, deleteEntry,
-	onQueueChange, shrinkPhoto,
+	onQueueChange, shrinkPhoto, baseOf, conflictRows,
 } from '../offline.js';
 
 const RESULTS = ['pass', 'fail', 'not_applicable'];
@@ -95,18 +95,21 @@ async function open(view, route) {
 		me = await cacheGet('me').catch(() => null);
 	const official = can('inspect') || !!(me && (me.permissions || []).includes('inspect'));
 	const type = kind === 'facility' ? 'facility' : rec.house_type;
-	const items = (cat.conditions || []).filter((i) => (i.applies || []).includes(type))
+	// The items of the catalogue version the server published last (a
+	// facility: only those for its category, or for every category).
+	const items = (cat.conditions || []).filter((i) => (i.applies || []).includes(type) &&
+		(kind !== 'facility' || !(i.categories || []).length || i.categories.includes(rec.category)))
 		.map((i) => Object.assign({}, i, { req: (i.required || []).includes(type) }));
 	const key = 'insp:' + kind + ':' + id;
 	const draft = await loadDraft(key).catch(() => null);
 	if (gen !== view.gen)
 		return;
-	render(view, c, { kind, id, rec, items, key, draft, official });
+	render(view, c, { kind, id, rec, items, key, draft, official, catalogueVersion: Number.isInteger(cat.version) ? cat.version : null });
 }
 
 function render(view, c, s) {
 	const { kind, id, rec, items, key } = s;
-	const st = s.draft || { answers: {}, notes: '', photos: {}, base: rec.updated_at, kind: null, date: today(), deadline: '' };
+	const st = s.draft || Object.assign({ answers: {}, notes: '', photos: {}, kind: null, date: today(), deadline: '' }, baseOf(rec), { before: rec });
 	st.answers = st.answers || {};
 	st.photos = st.photos || {};
 	view.urls = [];
@@ -272,6 +275,9 @@ function render(view, c, s) {
 		};
 		if (notesCtl.get().trim())
 			body.notes = notesCtl.get().trim();
+		// answered against this catalogue version, even if sent later
+		if (s.catalogueVersion)
+			body.catalogue_version = s.catalogueVersion;
 		if (dl)
 			body.deadline = dl;
 		const photos = [];
@@ -279,7 +285,7 @@ function render(view, c, s) {
 			for (const blob of list || [])
 				photos.push({ code, blob });
 		submit.disabled = true;
-		const qid = await enqueue({ targetKind: kind, targetId: id, base: st.base, openedAt: st.openedAt || Date.now(), body, photos, title });
+		const qid = await enqueue({ targetKind: kind, targetId: id, base: st.base, baseKind: st.baseKind, before: st.before || rec, openedAt: st.openedAt || Date.now(), body, photos, title });
 		await deleteDraft(key).catch(() => {});
 		s.draft = null;
 		showEntry({ qid, status: navigator.onLine ? 'sending' : 'pending' });
@@ -292,36 +298,50 @@ function render(view, c, s) {
 	h('div', { class: 'card' }, notesCtl.el),
 	h('div', { class: 'form-actions sticky-actions' }, submit));
 
-	// Status of this target's queued results.
+	// Status of this target's queued results (and of queued edits of the
+	// record): waiting, sending, sent with its photos, or in conflict with
+	// both values shown.
 	const showEntry = (e) => {
 		if (e.status === 'online' || e.status === 'offline')
 			return;
 		if (e.targetId !== undefined && (e.targetId !== id || e.targetKind !== kind))
 			return;
-		const box = h('div', { class: 'queue-entry q-' + e.status, 'data-status': e.status, 'data-qid': e.qid });
+		const edit = e.type === 'edit';
+		const box = h('div', { class: 'queue-entry q-' + e.status, 'data-status': e.status, 'data-qid': e.qid, 'data-type': edit ? 'edit' : 'inspection' });
+		const waiting = (e.photos || []).length;
+		const add = (...xs) => box.append(...xs.filter((x) => x !== null && x !== undefined));
 		if (e.status === 'pending')
-			box.append(h('p', null, t('inspect.queued')),
+			add(h('p', null, t(edit ? 'inspect.editQueued' : 'inspect.queued')),
+				e.result && waiting ? h('p', { class: 'hint' }, t('inspect.photosPending', { n: waiting })) : null,
 				h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => flush().catch(() => {}) }, t('inspect.retry')));
 		else if (e.status === 'sending')
-			box.append(h('p', null, t('inspect.sending')));
+			add(h('p', null, t('inspect.sending')));
+		else if (e.status === 'sent' && edit)
+			add(h('p', { class: 'ok' }, t('inspect.editSent', { version: (e.result && e.result.version) || '' })));
 		else if (e.status === 'sent')
-			box.append(h('p', { class: 'ok' }, t('inspect.sent', { status: label('reg.compliance.', e.result && e.result.compliance) })),
+			add(h('p', { class: 'ok' }, t('inspect.sent', { status: label('reg.compliance.', e.result && e.result.compliance) })),
 				e.result && e.result.compliance ? complianceBadge(e.result.compliance) : null,
+				sentPhotos(e),
 				h('p', null, h('a', { href: (kind === 'facility' ? '#/facilities/' : '#/houses/') + id }, t('reg.back'))));
 		else if (e.status === 'conflict')
-			box.append(h('h3', null, t('inspect.conflictTitle')),
-				h('p', null, t('inspect.conflict', { opened: fmtTime(e.base), server: fmtTime(e.serverUpdatedAt) })),
+			add(h('h3', null, t('inspect.conflictTitle')),
+				h('p', null, t(edit ? 'inspect.editConflict' : 'inspect.conflict', {
+					opened: typeof e.base === 'number' ? String(e.base) : fmtTime(e.base),
+					server: e.serverVersion !== undefined ? String(e.serverVersion) : '?',
+					when: fmtTime(e.serverUpdatedAt),
+				})),
+				conflictTable(e, kind),
 				h('div', { class: 'detail-actions' },
-					h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'conflict-send', onClick: () => flush({ qid: e.qid, force: true }).catch(() => {}) }, t('inspect.sendAnyway')),
-					h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'conflict-reopen', onClick: async () => {
+					h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'conflict-send', onClick: () => flush({ qid: e.qid, force: true }).catch(() => {}) }, t(edit ? 'inspect.keepMine' : 'inspect.sendAnyway')),
+					edit ? null : h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'conflict-reopen', onClick: async () => {
 						// Keep the answers, take the server's record as the new base.
-						await saveDraft(key, Object.assign({}, st, { base: e.serverUpdatedAt, answers: answersOf(e.body), notes: e.body.notes || '' }));
+						await saveDraft(key, Object.assign({}, st, baseOf(e.server), { before: e.server || null, answers: answersOf(e.body), notes: e.body.notes || '' }));
 						await deleteEntry(e.qid);
 						view.update({ params: { kind, id }, query: new URLSearchParams() });
 					} }, t('inspect.reopen')),
 					h('button', { type: 'button', class: 'btn btn-link', 'data-testid': 'conflict-discard', onClick: () => deleteEntry(e.qid) }, t('inspect.discard'))));
 		else if (e.status === 'failed')
-			box.append(h('p', null, t('inspect.failed', { message: e.message || '' })),
+			add(h('p', null, t('inspect.failed', { message: e.message || '' })),
 				h('button', { type: 'button', class: 'btn btn-link', onClick: () => deleteEntry(e.qid) }, t('inspect.discard')));
 		const old = queueBox.querySelector('[data-qid="' + e.qid + '"]');
 		if (e.status === 'deleted') {
@@ -335,7 +355,7 @@ function render(view, c, s) {
 			queueBox.appendChild(box);
 		// One result per opening: the form stays locked while it waits, is
 		// in conflict or was sent (reopening draws a fresh checklist).
-		if (e.status !== 'failed')
+		if (e.status !== 'failed' && !edit)
 			submit.disabled = true;
 		if (e.status === 'conflict' || e.status === 'sent')
 			box.scrollIntoView({ block: 'nearest' });
@@ -345,7 +365,7 @@ function render(view, c, s) {
 
 	if (!st.openedAt) {
 		st.openedAt = Date.now();
-		st.base = rec.updated_at;
+		Object.assign(st, baseOf(rec), { before: rec });
 	}
 
 	clear(c, h('section', { class: 'page page-inspect', 'aria-labelledby': 'page-title' },
@@ -368,4 +388,69 @@ function answersOf(body) {
 	for (const r of (body && body.results) || [])
 		a[r.code] = { result: r.result, note: r.note || '' };
 	return a;
+}
+
+// Photos the server took for a sent result (thumbnails from the server),
+// and the ones it refused.
+function sentPhotos(e) {
+	const sent = e.photosSent || [];
+	const errs = e.photoErrors || [];
+	if (!sent.length && !errs.length)
+		return null;
+	return h('div', { class: 'sent-photos', 'data-testid': 'sent-photos' },
+		sent.length ? h('p', null, t('inspect.photosSent', { n: sent.length })) : null,
+		sent.length ? h('div', { class: 'thumbs' }, sent.map((p, i) => h('span', { class: 'thumb' },
+			h('img', { src: p.url, alt: t('inspect.photo') + ' ' + (i + 1) + ': ' + itemText(p.code), width: 72, height: 72, loading: 'lazy', 'data-testid': 'server-photo' })))) : null,
+		errs.map((x) => h('p', { class: 'field-error' }, t('inspect.photoFailed', { item: itemText(x.code), message: x.message || '' }))));
+}
+
+// The photos of one inspection as the API lists them per item (results[].
+// photos): a strip of thumbnails, or null. For the inspection history.
+export function inspectionPhotos(insp) {
+	const all = [];
+	for (const r of (insp && insp.results) || [])
+		for (const p of r.photos || [])
+			all.push({ code: r.code, url: p.url });
+	if (!all.length)
+		return null;
+	return h('div', { class: 'thumbs', 'data-testid': 'inspection-photos' }, all.map((p, i) => h('a', { class: 'thumb', href: p.url, target: '_blank', rel: 'noopener' },
+		h('img', { src: p.url, alt: t('inspect.photo') + ' ' + (i + 1) + ': ' + itemText(p.code), width: 72, height: 72, loading: 'lazy' }))));
+}
+
+// Both values of a conflict, field by field: for an edit what the officer
+// set and what the server has now; for a result what the record was when
+// the checklist was opened and what it is now.
+function conflictTable(e, kind) {
+	const rows = conflictRows(e);
+	const edit = e.type === 'edit';
+	if (!rows.length)
+		return h('p', { class: 'hint' }, t('inspect.conflictNoDiff'));
+	const defs = kind === 'facility' ? FACILITY_FIELDS : HOUSE_FIELDS;
+	const def = (k) => defs.find((f) => f.key === k);
+	const name = (k) => {
+		const d = def(k);
+		if (d)
+			return t(d.labelKey);
+		const extra = { compliance: 'inspect.f.compliance', failing_items: 'reg.failing', last_inspection_at: 'reg.lastInspection', declared_state: 'inspect.f.declared_state' };
+		return extra[k] ? t(extra[k]) : k;
+	};
+	const show = (k, v) => {
+		if (v === null || v === undefined || v === '')
+			return t('reg.none');
+		if (k === 'compliance')
+			return label('reg.compliance.', v);
+		if (k === 'failing_items')
+			return (Array.isArray(v) ? v : []).map(itemText).join(', ') || t('reg.none');
+		const d = def(k);
+		if (d)
+			return fmtValue(d, v);
+		return typeof v === 'object' ? JSON.stringify(v) : String(v);
+	};
+	const mineLabel = t(edit ? 'inspect.conflictMine' : 'inspect.conflictOpened');
+	const serverLabel = t('inspect.conflictServer');
+	return h('div', { class: 'conflict-fields', 'data-testid': 'conflict-table' }, rows.map((r) => h('div', { class: 'conflict-field', 'data-field': r.field },
+		h('p', { class: 'sub-label' }, name(r.field)),
+		h('dl', { class: 'dl' },
+			h('div', { class: 'dl-row' }, h('dt', null, mineLabel), h('dd', { class: 'mine' }, show(r.field, edit ? r.mine : r.before))),
+			h('div', { class: 'dl-row' }, h('dt', null, serverLabel), h('dd', { class: 'server' }, show(r.field, r.server)))))));
 }
