@@ -74,13 +74,16 @@ async function apiClient(username) {
 // nor are requests failing while the test has the page offline.
 function watch(page, state) {
 	const problems = [];
+	// Offline now, or back online so recently that a request which failed
+	// while offline may still be being reported.
+	const wasOffline = () => state.offline || Date.now() - (state.onlineAt || 0) < 3000;
 	page.on('console', (msg) => {
 		if (msg.type() !== 'error')
 			return;
 		const url = (msg.location() && msg.location().url) || '';
-		if (/Failed to load resource/.test(msg.text()) && (/\/api\/v1\/auth\/me\b/.test(url) || state.offline))
+		if (/Failed to load resource/.test(msg.text()) && (/\/api\/v1\/auth\/me\b/.test(url) || wasOffline()))
 			return;
-		if (/ERR_INTERNET_DISCONNECTED/.test(msg.text()) && state.offline)
+		if (/ERR_INTERNET_DISCONNECTED/.test(msg.text()) && wasOffline())
 			return;
 		problems.push('console: ' + msg.text() + (url ? ' @ ' + url : ''));
 	});
@@ -89,7 +92,7 @@ function watch(page, state) {
 		const f = req.failure();
 		if (f && /ERR_ABORTED/.test(f.errorText))
 			return;
-		if (state.offline && f && /ERR_INTERNET_DISCONNECTED/.test(f.errorText))
+		if (wasOffline() && f && /ERR_INTERNET_DISCONNECTED|ERR_FAILED/.test(f.errorText))
 			return;
 		problems.push('requestfailed: ' + req.url() + ' ' + (f ? f.errorText : ''));
 	});
@@ -121,6 +124,8 @@ async function session(viewport, username) {
 		await page.locator('#user-box .user-name').filter({ hasNotText: 'Chưa đăng nhập' }).first().waitFor({ timeout: TIMEOUT });
 	}
 	const offline = async (on) => {
+		if (!on && state.offline)
+			state.onlineAt = Date.now();
 		state.offline = on;
 		await context.setOffline(on);
 	};

@@ -64,7 +64,7 @@ if [ "$ready" != 1 ]; then
 fi
 echo "e2e: pccc demo at $URL (data $TMP)"
 
-PCCC_URL="$URL" PCCC_DATA_DIR="$TMP" PCCC_DATA="$TMP" PCCC_ALARM_PORT="$PORT2" node --test --test-concurrency=1 tests/e2e/
+PCCC_URL="$URL" PCCC_DATA_DIR="$TMP" PCCC_DATA="$TMP" PCCC_ALARM_PORT="$PORT2" node --test --test-concurrency=1 "${@:-tests/e2e/}"
 status=$?
 if [ "$status" -ne 0 ]; then
 	echo "e2e: server log (last lines):"
