@@ -105,12 +105,14 @@ static void print_row_errors(json_t *errors)
 
 struct import_part {
 	json_t *rows, *errors;
+	struct houses_prepared *pp; /* rows prepared for the writer */
 	int rc;
 };
 
 struct import_pipe {
 	const struct sheet *sh;
 	const struct import_spec *spec;
+	struct houses_import *hi;    /* NULL: nothing prepared */
 	size_t part_rows, nparts, ready;
 	struct import_part *parts;
 	long long cpu_ms;            /* the reader's CPU time */
@@ -130,11 +132,17 @@ static long long thread_cpu_ms(void)
 static void *pipe_reader(void *arg)
 {
 	struct import_pipe *p = arg;
+	int failed = 0;
 	for (size_t i = 0; i < p->nparts; i++) {
-		struct import_part part;
+		struct import_part part = {0};
 		size_t from = i * p->part_rows;
 		part.rc = import_sheet_part(p->sh, p->spec, from, from + p->part_rows, &part.rows,
 					    &part.errors);
+		failed |= part.rc != 0;
+		/* the store's work before the INSERTs, here rather than in
+		 * the writer (nothing more is written after a bad part) */
+		if (!failed && p->hi)
+			store_houses_import_prepare(p->hi, part.rows, &part.pp);
 		pthread_mutex_lock(&p->lock);
 		p->parts[i] = part;
 		p->ready = i + 1;
@@ -191,13 +199,16 @@ static int import_houses_parts(struct app *app, const struct sheet *sh,
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	json_object_seed(0); /* before a second thread makes objects */
+	bad = store_houses_import_begin(app->store, NULL, sh->nrows, &hi) != STORE_OK;
+	p.hi = hi;
 	if (pthread_create(&th, NULL, pipe_reader, &p) != 0) {
+		if (hi)
+			store_houses_import_end(hi, 0);
 		pthread_mutex_destroy(&p.lock);
 		pthread_cond_destroy(&p.cond);
 		free(p.parts);
 		return -1;
 	}
-	bad = store_houses_import_begin(app->store, NULL, sh->nrows, &hi) != STORE_OK;
 	for (size_t i = 0; i < p.nparts; i++) {
 		pthread_mutex_lock(&p.lock);
 		while (p.ready <= i)
@@ -210,11 +221,12 @@ static int import_houses_parts(struct app *app, const struct sheet *sh,
 			rowerr = 1;
 			errors_merge(*errors, part.errors);
 		} else if (!rowerr && !bad) {
-			if (store_houses_import_add(hi, part.rows, report) != STORE_OK)
+			if (store_houses_import_add_prepared(hi, part.pp, report) != STORE_OK)
 				bad = 1;
 			else
 				*written += json_array_size(part.rows);
 		}
+		p.parts[i].pp = part.pp; /* freed after the end, like the rows */
 		if (part.rows)
 			json_array_append_new(keep, part.rows);
 		json_decref(part.errors);
@@ -228,6 +240,8 @@ static int import_houses_parts(struct app *app, const struct sheet *sh,
 	}
 	if (hi && store_houses_import_end(hi, !rowerr && !bad) != STORE_OK && !rowerr)
 		bad = 1;
+	for (size_t i = 0; i < p.nparts; i++)
+		store_houses_prepared_free(p.parts[i].pp);
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.cond);
 	free(p.parts);
