@@ -122,9 +122,6 @@ static void bulk_cache_rows(struct store *st, int on, size_t rows)
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", on ? kib : 2000LL);
 	db_exec(st, sql);
-	/* the indexes rebuilt at the end sort with a helper thread (the
-	 * checking thread is done by then) */
-	db_exec(st, on ? "PRAGMA threads = 2" : "PRAGMA threads = 0");
 }
 
 static void bulk_cache(struct store *st, int on)
@@ -1290,23 +1287,28 @@ struct import_unit {
 	int status;              /* STORE_OK, or unit_info's error */
 };
 
+#define IMPORT_UNIT_HASH 1024 /* > the communes of any province */
+
 struct import_units {
 	struct import_unit *u;
 	size_t n, cap;
+	int slot[IMPORT_UNIT_HASH]; /* 1 + index into u, 0 empty */
 };
 
 static struct import_unit *import_unit_get(struct store *st, struct import_units *iu,
 					   const char *unit, struct termset *terms)
 {
-	for (size_t i = 0; i < iu->n; i++)
-		if (strcmp(iu->u[i].unit, unit) == 0)
-			return &iu->u[i];
+	unsigned h = unit_hash(unit) % IMPORT_UNIT_HASH, probes = 0;
+	for (; iu->slot[h] && probes < IMPORT_UNIT_HASH; h = (h + 1) % IMPORT_UNIT_HASH, probes++)
+		if (strcmp(iu->u[iu->slot[h] - 1].unit, unit) == 0)
+			return &iu->u[iu->slot[h] - 1];
 	if (iu->n == iu->cap) {
 		iu->cap = iu->cap ? iu->cap * 2 : 64;
 		iu->u = xrealloc(iu->u, iu->cap * sizeof *iu->u);
 	}
-	/* most recent first would need a move; communes are few (126 in Hà Nội) */
 	struct import_unit *e = &iu->u[iu->n++];
+	if (probes < IMPORT_UNIT_HASH) /* a full table: found by no one, looked up again */
+		iu->slot[h] = (int)iu->n;
 	memset(e, 0, sizeof *e);
 	snprintf(e->unit, sizeof e->unit, "%s", unit);
 	if (strlen(unit) >= sizeof e->unit)
