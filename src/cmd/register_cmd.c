@@ -105,18 +105,37 @@ static void print_row_errors(json_t *errors)
 
 struct import_part {
 	json_t *rows, *errors;
+	struct houses_prepared *pp; /* rows prepared for the writer */
 	int rc;
 };
 
 struct import_pipe {
 	const struct sheet *sh;
 	const struct import_spec *spec;
+	struct houses_import *hi;    /* NULL: nothing prepared */
 	size_t part_rows, nparts, ready;
+	size_t done;                 /* parts the writer is finished with */
+	size_t freed;                /* of those, parts the reader freed */
 	struct import_part *parts;
 	long long cpu_ms;            /* the reader's CPU time */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_cond_t cond, cond_done;
 };
+
+/* The checking thread stays at most this many parts ahead of the writer,
+ * and frees the parts the writer is finished with itself: their memory
+ * is then reused for the next parts (rather than new pages, each a page
+ * fault), and freed by the thread that made it (cheaper than by another
+ * thread). */
+#define IMPORT_AHEAD 2
+
+static void part_free(struct import_part *part)
+{
+	json_decref(part->rows);
+	store_houses_prepared_free(part->pp);
+	part->rows = NULL;
+	part->pp = NULL;
+}
 
 static long long thread_cpu_ms(void)
 {
@@ -130,11 +149,24 @@ static long long thread_cpu_ms(void)
 static void *pipe_reader(void *arg)
 {
 	struct import_pipe *p = arg;
+	int failed = 0;
 	for (size_t i = 0; i < p->nparts; i++) {
-		struct import_part part;
-		size_t from = i * p->part_rows;
+		struct import_part part = {0};
+		size_t from = i * p->part_rows, done;
+		pthread_mutex_lock(&p->lock);
+		while (i >= p->done + IMPORT_AHEAD)
+			pthread_cond_wait(&p->cond_done, &p->lock);
+		done = p->done;
+		pthread_mutex_unlock(&p->lock);
+		for (; p->freed < done; p->freed++)
+			part_free(&p->parts[p->freed]);
 		part.rc = import_sheet_part(p->sh, p->spec, from, from + p->part_rows, &part.rows,
 					    &part.errors);
+		failed |= part.rc != 0;
+		/* the store's work before the INSERTs, here rather than in
+		 * the writer (nothing more is written after a bad part) */
+		if (!failed && p->hi)
+			store_houses_import_prepare(p->hi, part.rows, &part.pp);
 		pthread_mutex_lock(&p->lock);
 		p->parts[i] = part;
 		p->ready = i + 1;
@@ -172,9 +204,10 @@ static size_t part_rows(void)
 /* Houses of sh in parts. 0 written (*written rows), 1 row errors (in
  * *errors), -1 a write failure (the failing row in report). *t_read and
  * *c_read: when the last part was checked, the reader's CPU time. The
- * parts' records go into keep, for the caller to free at its very end:
- * freed here, by another thread than the one that made them, they cost
- * the writer about a sixth more time (malloc arenas). */
+ * reader frees the parts written (see IMPORT_AHEAD); the records of the
+ * last ones go into keep, for the caller to free at its very end: freed
+ * here, by another thread than the one that made them, they cost the
+ * writer time (malloc arenas). */
 static int import_houses_parts(struct app *app, const struct sheet *sh,
 			       const struct import_spec *spec, json_t **errors, json_t *report,
 			       json_t *keep, size_t *written, int64_t *t_read, long long *c_read)
@@ -190,14 +223,19 @@ static int import_houses_parts(struct app *app, const struct sheet *sh,
 	p.parts = xcalloc(p.nparts, sizeof *p.parts);
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
+	pthread_cond_init(&p.cond_done, NULL);
 	json_object_seed(0); /* before a second thread makes objects */
+	bad = store_houses_import_begin(app->store, NULL, sh->nrows, &hi) != STORE_OK;
+	p.hi = hi;
 	if (pthread_create(&th, NULL, pipe_reader, &p) != 0) {
+		if (hi)
+			store_houses_import_end(hi, 0);
 		pthread_mutex_destroy(&p.lock);
 		pthread_cond_destroy(&p.cond);
+		pthread_cond_destroy(&p.cond_done);
 		free(p.parts);
 		return -1;
 	}
-	bad = store_houses_import_begin(app->store, NULL, sh->nrows, &hi) != STORE_OK;
 	for (size_t i = 0; i < p.nparts; i++) {
 		pthread_mutex_lock(&p.lock);
 		while (p.ready <= i)
@@ -210,16 +248,26 @@ static int import_houses_parts(struct app *app, const struct sheet *sh,
 			rowerr = 1;
 			errors_merge(*errors, part.errors);
 		} else if (!rowerr && !bad) {
-			if (store_houses_import_add(hi, part.rows, report) != STORE_OK)
+			if (store_houses_import_add_prepared(hi, part.pp, report) != STORE_OK)
 				bad = 1;
 			else
 				*written += json_array_size(part.rows);
 		}
-		if (part.rows)
-			json_array_append_new(keep, part.rows);
 		json_decref(part.errors);
+		pthread_mutex_lock(&p.lock);
+		p.parts[i].errors = NULL;
+		p.done = i + 1;
+		pthread_cond_signal(&p.cond_done);
+		pthread_mutex_unlock(&p.lock);
 	}
 	pthread_join(th, NULL);
+	/* the parts the reader did not free: after the end, by the caller */
+	for (size_t i = p.freed; i < p.nparts; i++) {
+		if (p.parts[i].rows)
+			json_array_append(keep, p.parts[i].rows);
+		json_decref(p.parts[i].rows);
+		p.parts[i].rows = NULL;
+	}
 	*c_read = p.cpu_ms;
 	if (!rowerr && !bad && *written == 0) {
 		import_error_add(*errors, 0, NULL, NULL, "Tệp không có dòng dữ liệu / the file has "
@@ -228,8 +276,11 @@ static int import_houses_parts(struct app *app, const struct sheet *sh,
 	}
 	if (hi && store_houses_import_end(hi, !rowerr && !bad) != STORE_OK && !rowerr)
 		bad = 1;
+	for (size_t i = p.freed; i < p.nparts; i++)
+		store_houses_prepared_free(p.parts[i].pp);
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.cond);
+	pthread_cond_destroy(&p.cond_done);
 	free(p.parts);
 	return rowerr ? 1 : bad ? -1 : 0;
 }

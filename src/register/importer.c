@@ -23,14 +23,44 @@ static void set_err(char *err, size_t errlen, const char *msg)
 		snprintf(err, errlen, "%s", msg);
 }
 
+/* The cells' text is copied into large blocks (one allocation for
+ * thousands of cells, not one each: a sheet has millions). */
+struct sheet_block {
+	struct sheet_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define SHEET_BLOCK (1u << 20)
+
+static char *sheet_strndup(struct sheet *s, const char *p, size_t n)
+{
+	struct sheet_block *b = s->blocks;
+	if (!b || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > SHEET_BLOCK ? n + 1 : SHEET_BLOCK;
+		b = xmalloc(sizeof *b + cap);
+		b->next = s->blocks;
+		b->used = 0;
+		b->cap = cap;
+		s->blocks = b;
+	}
+	char *t = b->data + b->used;
+	memcpy(t, p, n);
+	t[n] = '\0';
+	b->used += n + 1;
+	return t;
+}
+
 void sheet_free(struct sheet *s)
 {
-	for (size_t i = 0; i < s->nrows; i++) {
-		for (int j = 0; j < s->rows[i].ncells; j++)
-			free(s->rows[i].cells[j]);
+	for (size_t i = 0; i < s->nrows; i++)
 		free(s->rows[i].cells);
-	}
 	free(s->rows);
+	while (s->blocks) {
+		struct sheet_block *b = s->blocks;
+		s->blocks = b->next;
+		free(b);
+	}
 	memset(s, 0, sizeof *s);
 }
 
@@ -44,27 +74,34 @@ static struct sheet_row *sheet_add_row(struct sheet *s, int row)
 	r->row = row;
 	r->ncells = 0;
 	r->cells = NULL;
+	r->cap = 0;
 	return r;
 }
 
-/* Sets cell col (0-based) of r, growing it with empty cells. */
-static void row_set(struct sheet_row *r, int col, char *text_take)
+/* Sets cell col (0-based) of r to text (the sheet's), growing it with
+ * empty cells. */
+static void row_set(struct sheet_row *r, int col, char *text)
 {
 	if (col >= r->ncells) {
-		r->cells = xrealloc(r->cells, (size_t)(col + 1) * sizeof *r->cells);
+		if (col >= r->cap) {
+			int cap = r->cap ? r->cap : 16;
+			while (cap <= col)
+				cap *= 2;
+			r->cells = xrealloc(r->cells, (size_t)cap * sizeof *r->cells);
+			r->cap = cap;
+		}
 		for (int j = r->ncells; j <= col; j++)
 			r->cells[j] = NULL;
 		r->ncells = col + 1;
 	}
-	free(r->cells[col]);
-	r->cells[col] = text_take;
+	r->cells[col] = text;
 }
 
-static void row_fill(struct sheet_row *r)
+static void row_fill(struct sheet *s, struct sheet_row *r)
 {
 	for (int j = 0; j < r->ncells; j++)
 		if (!r->cells[j])
-			r->cells[j] = xstrdup("");
+			r->cells[j] = sheet_strndup(s, "", 0);
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
@@ -140,7 +177,7 @@ int sheet_read_csv(const char *data, size_t len, struct sheet *out, char *err, s
 				set_err(err, errlen, "Quá nhiều cột / too many columns");
 				goto fail;
 			}
-			row_set(r, col++, xstrndup(cell.data, cell.len));
+			row_set(r, col++, sheet_strndup(out, cell.data, cell.len));
 			if (p < end && *p == sep) {
 				p++;
 				continue;
@@ -151,7 +188,7 @@ int sheet_read_csv(const char *data, size_t len, struct sheet *out, char *err, s
 				p++;
 			break;
 		}
-		row_fill(r);
+		row_fill(out, r);
 	}
 	buf_free(&cell);
 	return 0;
@@ -450,15 +487,16 @@ static void XMLCALL ws_end(void *ud, const XML_Char *name)
 				s->why = "Chuỗi dùng chung không tồn tại / missing shared string";
 				return;
 			}
-			text = xstrdup(s->strs[idx]);
+			text = sheet_strndup(s->out, s->strs[idx], strlen(s->strs[idx]));
 		} else if (strcmp(s->type, "b") == 0) {
-			text = xstrdup(strcmp(v, "1") == 0 ? "true" : "false");
+			text = sheet_strndup(s->out, strcmp(v, "1") == 0 ? "true" : "false",
+					     strcmp(v, "1") == 0 ? 4 : 5);
 		} else {
-			text = xstrndup(v, s->val.len);
+			text = sheet_strndup(s->out, v, strnlen(v, s->val.len));
 		}
 		row_set(s->row, s->col, text);
 	} else if (strcmp(ln, "row") == 0 && s->row) {
-		row_fill(s->row);
+		row_fill(s->out, s->row);
 		s->row = NULL;
 	}
 }

@@ -21,12 +21,17 @@
 struct sheet_row {
 	int row;            /* spreadsheet row number (header = 1) */
 	int ncells;
-	char **cells;       /* ncells NUL-terminated strings ("" when empty) */
+	char **cells;       /* ncells NUL-terminated strings ("" when empty),
+			     * writable, owned by the sheet */
+	int cap;            /* room in cells */
 };
+
+struct sheet_block;         /* where the cells' text is kept (importer.c) */
 
 struct sheet {
 	struct sheet_row *rows;
 	size_t nrows, cap;
+	struct sheet_block *blocks;
 };
 
 /* Reads data as XLSX when it starts with a zip signature, CSV otherwise.

@@ -1235,9 +1235,12 @@ struct saved_indexes {
  * when most of the table is new. In the writer's transaction. */
 static int houses_indexes_drop(struct store *st, struct saved_indexes *si)
 {
+	/* partial indexes stay: an imported house matches none of them
+	 * (houses_returned), so keeping one costs nothing per row, and
+	 * rebuilding it would scan the whole table */
 	struct db_stmt *s = db_prepare(st, "SELECT name, sql FROM sqlite_master WHERE type = "
 					   "'index' AND tbl_name = 'houses' AND sql IS NOT NULL "
-					   "ORDER BY name");
+					   "AND upper(sql) NOT LIKE '% WHERE %' ORDER BY name");
 	char **names = NULL;
 	int rc;
 	memset(si, 0, sizeof *si);
@@ -1284,23 +1287,28 @@ struct import_unit {
 	int status;              /* STORE_OK, or unit_info's error */
 };
 
+#define IMPORT_UNIT_HASH 1024 /* > the communes of any province */
+
 struct import_units {
 	struct import_unit *u;
 	size_t n, cap;
+	int slot[IMPORT_UNIT_HASH]; /* 1 + index into u, 0 empty */
 };
 
 static struct import_unit *import_unit_get(struct store *st, struct import_units *iu,
 					   const char *unit, struct termset *terms)
 {
-	for (size_t i = 0; i < iu->n; i++)
-		if (strcmp(iu->u[i].unit, unit) == 0)
-			return &iu->u[i];
+	unsigned h = unit_hash(unit) % IMPORT_UNIT_HASH, probes = 0;
+	for (; iu->slot[h] && probes < IMPORT_UNIT_HASH; h = (h + 1) % IMPORT_UNIT_HASH, probes++)
+		if (strcmp(iu->u[iu->slot[h] - 1].unit, unit) == 0)
+			return &iu->u[iu->slot[h] - 1];
 	if (iu->n == iu->cap) {
 		iu->cap = iu->cap ? iu->cap * 2 : 64;
 		iu->u = xrealloc(iu->u, iu->cap * sizeof *iu->u);
 	}
-	/* most recent first would need a move; communes are few (126 in Hà Nội) */
 	struct import_unit *e = &iu->u[iu->n++];
+	if (probes < IMPORT_UNIT_HASH) /* a full table: found by no one, looked up again */
+		iu->slot[h] = (int)iu->n;
 	memset(e, 0, sizeof *e);
 	snprintf(e->unit, sizeof e->unit, "%s", unit);
 	if (strlen(unit) >= sizeof e->unit)
@@ -1335,10 +1343,15 @@ struct house_prep {
 	char province[4];
 	uint64_t serial;
 	char *folded;
+	json_t **vals;           /* NULL, or the values of house_fields in order */
+	int need_serial;         /* no ID given: serial and id still to take */
+	int status;              /* store_houses_import_prepare: the row's outcome */
+	const char *why;
 };
 
 /* Checks the commune, scope and ID of row h and composes its address:
- * house_insert's work before the INSERT. */
+ * house_insert's work before the INSERT. serial < 0: a row without ID
+ * is left with need_serial set (its serial is taken by the writer). */
 static int house_prepare(struct store *st, const struct scope *sc, struct import_units *iu,
 			 struct termset *terms, json_t *h, long long serial, struct house_prep *p,
 			 const char **why)
@@ -1363,6 +1376,8 @@ static int house_prepare(struct store *st, const struct scope *sc, struct import
 			*why = "Mã định danh nhà không hợp lệ / invalid house ID";
 			return STORE_INVALID;
 		}
+	} else if (serial < 0) {
+		p->need_serial = 1;
 	} else {
 		p->serial = (uint64_t)serial;
 		if (houseid_make(p->serial, p->id) != 0)
@@ -1396,8 +1411,9 @@ static int house_put(struct store *st, const struct house_prep *p, int64_t now)
 	db_bind_text(s, ++k, p->folded);
 	db_bind_int(s, ++k, now);
 	db_bind_int(s, ++k, now);
-	for (const struct rec_field *f = house_fields; f->key; f++)
-		bind_field(s, ++k, f, json_object_get(p->h, f->key));
+	int j = 0;
+	for (const struct rec_field *f = house_fields; f->key; f++, j++)
+		bind_field(s, ++k, f, p->vals ? p->vals[j] : json_object_get(p->h, f->key));
 	int rc = db_step(s);
 	db_finish(s);
 	return rc == DB_DONE ? STORE_OK : rc == DB_ROW ? STORE_ERROR : rc;
@@ -1499,6 +1515,103 @@ int store_houses_import_add(struct houses_import *hi, json_t *rows, json_t *ids)
 			json_array_append_new(ids, json_string(hp.id));
 		}
 		free(hp.folded);
+	}
+	if (rc != STORE_OK)
+		hi->failed = 1;
+	return rc;
+}
+
+/* A part's rows prepared by the checking thread. */
+struct houses_prepared {
+	struct house_prep *p;
+	json_t **vals;           /* n rows of nfields values */
+	size_t n, need;
+};
+
+int store_houses_import_prepare(struct houses_import *hi, json_t *rows,
+				struct houses_prepared **out)
+{
+	struct houses_prepared *pp = xcalloc(1, sizeof *pp);
+	size_t n = json_array_size(rows);
+
+	size_t nf = 0;
+	while (house_fields[nf].key)
+		nf++;
+	pp->p = xcalloc(n ? n : 1, sizeof *pp->p);
+	pp->vals = xcalloc(n ? n * nf : 1, sizeof *pp->vals);
+	pp->n = n;
+	for (size_t i = 0; i < n; i++) {
+		struct house_prep *p = &pp->p[i];
+		json_t *h = json_array_get(rows, i);
+		const char *why = NULL;
+		int rc = house_prepare(hi->st, hi->sc, &hi->iu, hi->sqlite ? &hi->terms : NULL, h,
+				       -1, p, &why);
+		p->h = h;
+		p->status = rc;
+		p->why = why;
+		/* looked up here, not by the writer (after house_prepare:
+		 * it may set address_text) */
+		p->vals = pp->vals + i * nf;
+		for (size_t j = 0; j < nf; j++)
+			p->vals[j] = json_object_get(h, house_fields[j].key);
+		pp->need += p->need_serial;
+		if (rc != STORE_OK) {
+			/* the writer stops at this row: the rest is not needed */
+			pp->n = i + 1;
+			break;
+		}
+	}
+	*out = pp;
+	return STORE_OK;
+}
+
+void store_houses_prepared_free(struct houses_prepared *pp)
+{
+	if (!pp)
+		return;
+	for (size_t i = 0; i < pp->n; i++)
+		free(pp->p[i].folded);
+	free(pp->p);
+	free(pp->vals);
+	free(pp);
+}
+
+int store_houses_import_add_prepared(struct houses_import *hi, struct houses_prepared *pp,
+				     json_t *ids)
+{
+	struct store *st = hi->st;
+	long long serial = 0;
+	int rc = STORE_OK;
+
+	if (hi->failed)
+		return STORE_ERROR;
+	if (pp->need)
+		rc = seq_take(st, "house", (long long)pp->need, &serial);
+	for (size_t i = 0; rc == STORE_OK && i < pp->n; i++) {
+		struct house_prep *p = &pp->p[i];
+		if (p->status != STORE_OK) {
+			rc = p->status;
+			if (ids)
+				import_fail(ids, p->h, "unit", p->why);
+			break;
+		}
+		if (p->need_serial) {
+			p->serial = (uint64_t)serial++;
+			if (houseid_make(p->serial, p->id) != 0) {
+				rc = STORE_ERROR;
+				break;
+			}
+		}
+		rc = house_put(st, p, hi->now);
+		if (rc != STORE_OK) {
+			if (ids)
+				import_fail(ids, p->h, rc == STORE_CONFLICT ? "id" : "unit",
+					    rc == STORE_CONFLICT ? "Mã định danh nhà đã tồn tại / house "
+								   "ID already registered"
+								 : NULL);
+		} else if (ids) {
+			json_array_append_new(ids, json_string(p->id));
+		}
 	}
 	if (rc != STORE_OK)
 		hi->failed = 1;

@@ -66,6 +66,20 @@ int store_houses_import_begin(struct store *st, const struct scope *sc, size_t e
 			      struct houses_import **out);
 int store_houses_import_add(struct houses_import *hi, json_t *rows, json_t *ids);
 int store_houses_import_end(struct houses_import *hi, int ok);
+/* The add in two halves, so that a second thread does the first: prepare
+ * (commune lookups on that thread's own connection, scope, given IDs,
+ * address composition — it sets address_text of rows — and search words;
+ * one thread at a time, between begin and end, and never while an add
+ * of the same import runs on another thread) and add_prepared (IDs
+ * taken for rows without one, the INSERTs; errors as add). rows must
+ * outlive the prepared part, which the caller frees with
+ * store_houses_prepared_free (on any thread, after the add). */
+struct houses_prepared;
+int store_houses_import_prepare(struct houses_import *hi, json_t *rows,
+				struct houses_prepared **out);
+int store_houses_import_add_prepared(struct houses_import *hi, struct houses_prepared *pp,
+				     json_t *ids);
+void store_houses_prepared_free(struct houses_prepared *pp);
 
 /* Residents. in: {"cccd","name","phone","role","birth_year","household"}
  * already checked. STORE_CONFLICT: the CCCD is registered elsewhere. */

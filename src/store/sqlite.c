@@ -56,6 +56,7 @@ struct sq_conn {
 	struct sq_conn *next;  /* registry */
 	struct sq_slot slots[SQ_STMT_SLOTS];
 	int nslots;
+	struct sq_slot *last;  /* the slot sq_slot_get found last */
 };
 
 struct sq_impl {
@@ -78,6 +79,7 @@ static void sq_conn_flush(struct sq_conn *c)
 		c->slots[i].h.stmt = NULL;
 	}
 	c->nslots = 0;
+	c->last = NULL;
 }
 
 static void sq_conn_free(struct sq_conn *c)
@@ -252,6 +254,13 @@ static uint64_t sq_hash(const char *s)
  * NULL on error. */
 static struct sq_slot *sq_slot_get(struct sq_conn *c, const char *sql)
 {
+	/* the same statement again (a bulk write's row after row): its
+	 * text compared, without hashing it (long INSERTs hash slowly) */
+	if (c->last && c->last->sql && strcmp(c->last->sql, sql) == 0) {
+		sqlite3_reset(c->last->stmt);
+		sqlite3_clear_bindings(c->last->stmt);
+		return c->last;
+	}
 	uint64_t h = sq_hash(sql);
 	size_t i = (size_t)h & (SQ_STMT_SLOTS - 1);
 
@@ -262,6 +271,7 @@ static struct sq_slot *sq_slot_get(struct sq_conn *c, const char *sql)
 		if (s->hash == h && strcmp(s->sql, sql) == 0) {
 			sqlite3_reset(s->stmt);
 			sqlite3_clear_bindings(s->stmt);
+			c->last = s;
 			return s;
 		}
 		i = (i + 1) & (SQ_STMT_SLOTS - 1);

@@ -205,3 +205,38 @@ def test_cli_import_in_parts_write_failure(tmp_path):
     assert r.returncode == 1, r.stdout
     assert "dòng 33" in r.stderr and "không nhập gì" in r.stderr, r.stderr
     assert houses_in(tmp_path) == 1
+
+
+def test_cli_import_in_parts_prepared(tmp_path):
+    """The checking thread looks the communes up and composes the
+    addresses of each part: a commune code that does not exist in a later
+    part is told at its row and nothing is written; in a good file every
+    part's houses get their composed address and are found by search."""
+    from conftest import run_pccc
+    import sqlite3
+    p = tmp_path / "nha.csv"
+    rows = cli_rows(45)
+    rows[40] = ",99999,Phố Láng,41,Nhà ống,3,4"      # row 42 (part 4)
+    p.write_text(HDR + "\n".join(rows) + "\n")
+    r = run_pccc("import", "houses", str(p), "--data", str(tmp_path), env=PARTS)
+    assert r.returncode == 1, r.stdout
+    lines = [l for l in r.stderr.splitlines() if l.startswith("dòng ")]
+    assert len(lines) == 1 and lines[0].startswith("dòng 42, cột unit:"), r.stderr
+    assert "không tồn tại" in lines[0] and "không nhập gì" in r.stderr
+    assert houses_in(tmp_path) == 0
+    p.write_text(HDR + "\n".join(cli_rows(45)) + "\n")
+    r = run_pccc("import", "houses", str(p), "--data", str(tmp_path), env=PARTS)
+    assert r.returncode == 0, r.stderr
+    db = sqlite3.connect(str(tmp_path / "pccc.db"))
+    try:
+        got = db.execute("SELECT address_text, address_folded FROM houses "
+                         "WHERE house_number = '44'").fetchall()
+        assert len(got) == 1 and got[0][0].startswith("Số 44, Phố Láng, "), got
+        assert got[0][1].startswith("so 44 pho lang "), got
+        n = db.execute("SELECT count(*) FROM houses_fts WHERE houses_fts MATCH "
+                       "'lang'").fetchone()[0]
+        assert n == 45
+        ids = [r[0] for r in db.execute("SELECT id FROM houses")]
+        assert len(set(ids)) == 45
+    finally:
+        db.close()
