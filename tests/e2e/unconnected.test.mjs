@@ -216,7 +216,12 @@ test('unconnected facilities: refused without facility.read', async () => {
 	const { ctx, page } = await signedInPage('auditor');
 	await page.goto(BASE + '/#/alarms/unconnected');
 	await page.reload();
-	await page.waitForSelector('[data-testid="forbidden"]', { timeout: TIMEOUT });
+	try {
+		await page.waitForSelector('[data-testid="forbidden"]', { timeout: TIMEOUT });
+	} catch (e) {
+		const text = await page.evaluate(() => location.hash + ' | ' + document.body.innerText.slice(0, 600));
+		assert.fail('no "forbidden" page for the auditor: ' + text);
+	}
 	assert.equal(await page.locator('#unconn-table').count(), 0);
 	await ctx.close();
 });
