@@ -179,7 +179,7 @@ int store_unit_get(struct store *st, const char *scheme, const char *code, json_
 	*out = NULL;
 	if (!code || !*code)
 		return STORE_NOT_FOUND;
-	return st->ops->unit_get(st->impl, scheme ? scheme : "2025", code, out);
+	return store_units_db_get(st, scheme ? scheme : "2025", code, out);
 }
 
 int store_unit_list(struct store *st, const struct unit_query *q, json_t **items,
@@ -187,7 +187,7 @@ int store_unit_list(struct store *st, const struct unit_query *q, json_t **items
 {
 	*items = NULL;
 	*next_cursor = NULL;
-	return st->ops->unit_list(st->impl, q, items, next_cursor);
+	return store_units_db_list(st, q, items, next_cursor);
 }
 
 int store_unit_successors(struct store *st, const char *legacy_code, json_t **items)
@@ -195,7 +195,7 @@ int store_unit_successors(struct store *st, const char *legacy_code, json_t **it
 	*items = NULL;
 	if (!legacy_code || !*legacy_code)
 		return STORE_NOT_FOUND;
-	return st->ops->unit_successors(st->impl, legacy_code, items);
+	return store_units_db_successors(st, legacy_code, items);
 }
 
 int store_units_upsert(struct store *st, const struct unit_row *rows, size_t n)
@@ -203,7 +203,7 @@ int store_units_upsert(struct store *st, const struct unit_row *rows, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (store_unit_row_check(&rows[i]) != 0)
 			return STORE_INVALID;
-	int rc = st->ops->units_upsert(st->impl, rows, n);
+	int rc = store_units_db_upsert(st, rows, n);
 	if (rc == STORE_OK)
 		store_units_bump(st);
 	return rc;
@@ -373,7 +373,7 @@ int store_units_seed(struct store *st, int *loaded)
 	}
 	if (st->ops->meta_get(st->impl, STORE_META_UNITS_SEED, &have) != STORE_OK)
 		goto fail;
-	if (st->ops->units_count(st->impl, &count) != STORE_OK)
+	if (store_units_db_count(st, &count) != STORE_OK)
 		goto fail;
 	if (count > 0 && have && strcmp(have, version) == 0) {
 		rc = STORE_OK;
@@ -388,7 +388,7 @@ int store_units_seed(struct store *st, int *loaded)
 	if (seed_lines(units_txt, 10, seed_unit_line, &acc) != 0 ||
 	    seed_lines(succ_txt, 2, seed_succ_line, &acc) != 0)
 		goto fail;
-	rc = st->ops->units_seed(st->impl, acc.rows, acc.n, acc.succ, acc.nsucc, version);
+	rc = store_units_db_seed(st, acc.rows, acc.n, acc.succ, acc.nsucc, version);
 	if (rc != STORE_OK)
 		goto fail;
 	store_units_bump(st);

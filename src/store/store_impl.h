@@ -74,19 +74,23 @@ struct store_ops {
 	int (*migrate)(void *impl, const struct store_migration *list, size_t n, int *applied);
 	int (*meta_get)(void *impl, const char *key, char **out);
 	int (*meta_set)(void *impl, const char *key, const char *value);
-
-	int (*unit_get)(void *impl, const char *scheme, const char *code, json_t **out);
-	int (*unit_list)(void *impl, const struct unit_query *q, json_t **items, char **next);
-	int (*unit_successors)(void *impl, const char *legacy_code, json_t **items);
-	/* Rows in the units table. */
-	int (*units_count)(void *impl, long long *n);
-	/* One transaction: upserts rows, replaces all successor pairs, stores
-	 * version under meta "units_seed_version", bumps "units_version". */
-	int (*units_seed)(void *impl, const struct unit_row *rows, size_t n,
-			  const struct store_succ *succ, size_t nsucc, const char *version);
-	/* One transaction, all or nothing; bumps "units_version". */
-	int (*units_upsert)(void *impl, const struct unit_row *rows, size_t n);
 };
+
+/* Units on the statement layer, one implementation for every backend
+ * (src/store/units.c); store.c's store_unit_* check arguments and call
+ * these. */
+int store_units_db_get(struct store *st, const char *scheme, const char *code, json_t **out);
+int store_units_db_list(struct store *st, const struct unit_query *q, json_t **items,
+			char **next);
+int store_units_db_successors(struct store *st, const char *legacy_code, json_t **items);
+/* Rows in the units table. */
+int store_units_db_count(struct store *st, long long *n);
+/* One transaction: upserts rows, replaces all successor pairs, stores
+ * version under meta "units_seed_version", bumps "units_version". */
+int store_units_db_seed(struct store *st, const struct unit_row *rows, size_t n,
+			const struct store_succ *succ, size_t nsucc, const char *version);
+/* One transaction, all or nothing; bumps "units_version". */
+int store_units_db_upsert(struct store *st, const struct unit_row *rows, size_t n);
 
 struct store {
 	const struct store_ops *ops;
