@@ -11,58 +11,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { ROOT, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, demoPassword, apiClient } from './lib.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DOCIMG = join(ROOT, 'docs', 'img');
-const BASE = (process.env.PCCC_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TIMEOUT = 20000;
 const DESKTOP = { width: 1280, height: 900 };
 
 let browser = null;
 let fac = null;          // the facility the tests work on
 let inspectionId = null;
-
-function demoPassword(username) {
-	const dir = process.env.PCCC_DATA;
-	if (dir && existsSync(join(dir, 'demo-accounts.json'))) {
-		const list = JSON.parse(readFileSync(join(dir, 'demo-accounts.json'), 'utf8'));
-		const a = list.find((x) => x.username === username);
-		if (a)
-			return a.password;
-	}
-	return process.env.PCCC_DEMO_PASSWORD || 'Pccc@2025demo';
-}
-
-async function apiClient(username) {
-	const res = await fetch(BASE + '/api/v1/auth/login', {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ username, password: demoPassword(username) }),
-	});
-	assert.equal(res.status, 200, 'login ' + username);
-	const body = await res.json();
-	return async (method, path, data) => {
-		const r = await fetch(BASE + '/api/v1' + path, {
-			method,
-			headers: Object.assign({ Authorization: 'Bearer ' + body.token, Accept: 'application/json' },
-				data !== undefined ? { 'Content-Type': 'application/json' } : {}),
-			body: data !== undefined ? JSON.stringify(data) : undefined,
-		});
-		const text = await r.text();
-		let json = null;
-		try {
-			json = JSON.parse(text);
-		} catch (e) {
-			json = text;
-		}
-		return { status: r.status, body: json };
-	};
-}
 
 function watch(page) {
 	const problems = [];
@@ -123,7 +80,7 @@ before(async () => {
 	browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 	// A facility of Phường Khương Đình (00364) with a failed inspection whose
 	// remediation deadline has passed.
-	const api = await apiClient('demo.pc07');
+	const { call: api } = await apiClient('demo.pc07');
 	const r = await api('POST', '/facilities', {
 		category: 'entertainment', name: 'Karaoke Thử Xử Lý ' + Date.now(), unit: '00364',
 		address: 'Số 12 phố Khương Đình',
@@ -204,7 +161,7 @@ test('penalty: checked before sending, recorded, on the card, printed, paid', as
 	const pid = Number(await row.getAttribute('data-penalty'));
 	assert.ok(pid > 0);
 	// the same on the API
-	const api = await apiClient('demo.pc07');
+	const { call: api } = await apiClient('demo.pc07');
 	const f = (await api('GET', '/facilities/' + fac.id)).body;
 	assert.equal(f.penalties[0].amount, 7500000);
 	assert.equal(f.penalties[0].number, '51/QĐ-XPHC');
@@ -288,7 +245,7 @@ test('suspension: recorded with dates, then lifted', async () => {
 	await page.locator('[data-testid="enf-flash"]').filter({ hasText: 'Đã bãi bỏ quyết định số 8/QĐ-TĐC' }).waitFor({ timeout: TIMEOUT });
 	assert.match(await page.locator('[data-testid="suspensions"] [data-testid="lifted"]').textContent(), /Đã bãi bỏ ngày 2025-08-30/);
 	assert.match(await page.locator('.detail-badges').textContent(), /Đang hoạt động/);
-	const api = await apiClient('demo.pc07');
+	const { call: api } = await apiClient('demo.pc07');
 	const f = (await api('GET', '/facilities/' + fac.id)).body;
 	assert.equal(f.status, 'operating');
 	assert.equal(f.suspensions[0].lifted_on, '2025-08-30');
@@ -298,7 +255,7 @@ test('suspension: recorded with dates, then lifted', async () => {
 
 test('overdue page lists the overdue item of the unit, with export', async () => {
 	// an unpaid penalty past its deadline, too
-	const api = await apiClient('demo.pc07');
+	const { call: api } = await apiClient('demo.pc07');
 	const p = await api('POST', '/facilities/' + fac.id + '/penalties', {
 		number: '52/QĐ-XPHC', date: '2025-08-10', amount: 3000000,
 		legal_basis: 'Nghị định 106/2025/NĐ-CP', deadline: '2025-08-30',

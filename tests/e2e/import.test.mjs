@@ -8,34 +8,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { ROOT, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, demoPassword } from './lib.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DOCIMG = join(ROOT, 'docs', 'img');
-const BASE = (process.env.PCCC_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TIMEOUT = 20000;
 
 let browser = null;
 // A street name no other test uses (letters only), to count this test's
 // houses.
 const STREET = 'Phố Nhập Thử ' + Array.from(String(Date.now() % 1e8), (d) => 'bcdghklmnt'[Number(d)]).join('');
 const HDR = 'Mã xã/phường,Đường/phố,Số nhà,Loại nhà,Số tầng,Số người ở\n';
-
-function demoPassword(username) {
-	const dir = process.env.PCCC_DATA;
-	if (dir && existsSync(join(dir, 'demo-accounts.json'))) {
-		const list = JSON.parse(readFileSync(join(dir, 'demo-accounts.json'), 'utf8'));
-		const a = list.find((x) => x.username === username);
-		if (a)
-			return a.password;
-	}
-	return process.env.PCCC_DEMO_PASSWORD || 'Pccc@2025demo';
-}
 
 async function apiGet(username, path) {
 	const res = await fetch(BASE + '/api/v1/auth/login', {

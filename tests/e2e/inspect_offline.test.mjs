@@ -10,60 +10,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { ROOT, SHOTS, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, demoPassword, apiClient } from './lib.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(ROOT, 'build', 'screenshots');
-const DOCIMG = join(ROOT, 'docs', 'img');
-const BASE = (process.env.PCCC_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TIMEOUT = 20000;
 const PHONE = { width: 390, height: 844 };
 
 let browser = null;
-
-function demoPassword(username) {
-	const dir = process.env.PCCC_DATA;
-	if (dir && existsSync(join(dir, 'demo-accounts.json'))) {
-		const list = JSON.parse(readFileSync(join(dir, 'demo-accounts.json'), 'utf8'));
-		const a = list.find((x) => x.username === username);
-		if (a)
-			return a.password;
-	}
-	return process.env.PCCC_DEMO_PASSWORD || 'Pccc@2025demo';
-}
-
-async function apiClient(username) {
-	const res = await fetch(BASE + '/api/v1/auth/login', {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ username, password: demoPassword(username) }),
-	});
-	assert.equal(res.status, 200, 'login ' + username);
-	const body = await res.json();
-	const auth = { Authorization: 'Bearer ' + body.token };
-	const call = async (method, path, data, headers) => {
-		const r = await fetch(BASE + '/api/v1' + path, {
-			method,
-			headers: Object.assign({ Accept: 'application/json' }, auth,
-				data !== undefined ? { 'Content-Type': 'application/json' } : {}, headers || {}),
-			body: data !== undefined ? JSON.stringify(data) : undefined,
-		});
-		const buf = Buffer.from(await r.arrayBuffer());
-		let json = null;
-		try {
-			json = JSON.parse(buf.toString('utf8'));
-		} catch (e) {
-			json = null;
-		}
-		return { status: r.status, body: json, bytes: buf, headers: r.headers };
-	};
-	return { call };
-}
 
 function watch(page, state) {
 	const problems = [];

@@ -12,62 +12,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { ROOT, SHOTS, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, demoPassword, apiClient } from './lib.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(ROOT, 'build', 'screenshots');
-const DOCIMG = join(ROOT, 'docs', 'img');
-const BASE = (process.env.PCCC_URL || '').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TIMEOUT = 20000;
 const PHONE = { width: 360, height: 740 };
 
 let browser = null;
-
-function demoPassword(username) {
-	const dir = process.env.PCCC_DATA;
-	if (dir && existsSync(join(dir, 'demo-accounts.json'))) {
-		const list = JSON.parse(readFileSync(join(dir, 'demo-accounts.json'), 'utf8'));
-		const a = list.find((x) => x.username === username);
-		if (a)
-			return a.password;
-	}
-	return process.env.PCCC_DEMO_PASSWORD || 'Pccc@2025demo';
-}
-
-// A signed-in API client from node (its own session), for setting up and
-// for changing a record behind the browser's back.
-async function apiClient(username) {
-	const res = await fetch(BASE + '/api/v1/auth/login', {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ username, password: demoPassword(username) }),
-	});
-	assert.equal(res.status, 200, 'login ' + username);
-	const body = await res.json();
-	const cookie = (res.headers.get('set-cookie') || '').split(';')[0];
-	const call = async (method, path, data) => {
-		const r = await fetch(BASE + '/api/v1' + path, {
-			method,
-			headers: Object.assign({ Cookie: cookie, Accept: 'application/json' },
-				data !== undefined ? { 'Content-Type': 'application/json', 'X-CSRF-Token': body.csrf_token } : {},
-				method !== 'GET' ? { 'X-CSRF-Token': body.csrf_token } : {}),
-			body: data !== undefined ? JSON.stringify(data) : undefined,
-		});
-		const text = await r.text();
-		let json = null;
-		try {
-			json = JSON.parse(text);
-		} catch (e) {
-			json = text;
-		}
-		return { status: r.status, body: json, headers: r.headers };
-	};
-	return { user: body.user, call };
-}
 
 // Console errors and CSP violations; expected API refusals (a 401 for
 // /auth/me before sign-in, the 400 the test provokes) are not problems,

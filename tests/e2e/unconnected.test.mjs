@@ -12,21 +12,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync, copyFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import net from 'node:net';
 import { chromium } from 'playwright-core';
+import { ROOT, SHOTS, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT } from './lib.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(ROOT, 'build', 'screenshots');
-const DOCIMG = join(ROOT, 'docs', 'img');
-const BASE = (process.env.PCCC_URL || '').replace(/\/+$/, '');
 const DATA = process.env.PCCC_DATA || process.env.PCCC_DATA_DIR || '';
 const ALARM_PORT = Number(process.env.PCCC_ALARM_PORT || 0);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TIMEOUT = 20000;
 
 let browser = null;
 

@@ -1,0 +1,57 @@
+// What the browser tests share: where the demo server and the browser are,
+// the demo accounts' passwords, and a signed-in API client from node (its
+// own session) for setting up records and changing them behind the
+// browser's back. Not a test file: node --test runs *.test.mjs only.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SHOTS = join(ROOT, 'build', 'screenshots');
+export const DOCIMG = join(ROOT, 'docs', 'img');
+export const BASE = (process.env.PCCC_URL || '').replace(/\/+$/, '');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const TIMEOUT = 20000;
+
+export function demoPassword(username) {
+	const dir = process.env.PCCC_DATA;
+	if (dir && existsSync(join(dir, 'demo-accounts.json'))) {
+		const list = JSON.parse(readFileSync(join(dir, 'demo-accounts.json'), 'utf8'));
+		const a = list.find((x) => x.username === username);
+		if (a)
+			return a.password;
+	}
+	return process.env.PCCC_DEMO_PASSWORD || 'Pccc@2025demo';
+}
+
+// call(method, path under /api/v1, JSON body?, extra headers?) →
+// { status, body (parsed JSON, else the text), bytes, headers }.
+export async function apiClient(username) {
+	const res = await fetch(BASE + '/api/v1/auth/login', {
+		method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ username, password: demoPassword(username) }),
+	});
+	assert.equal(res.status, 200, 'login ' + username);
+	const login = await res.json();
+	const call = async (method, path, data, headers) => {
+		const r = await fetch(BASE + '/api/v1' + path, {
+			method,
+			headers: Object.assign({ Authorization: 'Bearer ' + login.token, Accept: 'application/json' },
+				data !== undefined ? { 'Content-Type': 'application/json' } : {}, headers || {}),
+			body: data !== undefined ? JSON.stringify(data) : undefined,
+		});
+		const bytes = Buffer.from(await r.arrayBuffer());
+		const text = bytes.toString('utf8');
+		let body = null;
+		try {
+			body = JSON.parse(text);
+		} catch (e) {
+			body = text;
+		}
+		return { status: r.status, body, bytes, headers: r.headers };
+	};
+	return { user: login.user, call };
+}
