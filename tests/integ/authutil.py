@@ -26,6 +26,18 @@ def login(url, username, password=DEMO_PASSWORD):
     return r.json()
 
 
+def token_cache(url):
+    """role → bearer token of that role's demo account, signed in once per
+    role (for a module's demo server)."""
+    cache = {}
+
+    def get(role):
+        if role not in cache:
+            cache[role] = login(url, DEMO_USERS[role])["token"]
+        return cache[role]
+    return get
+
+
 def bearer(token):
     return {"Authorization": "Bearer " + token}
 

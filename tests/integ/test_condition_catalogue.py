@@ -10,7 +10,7 @@ import datetime
 
 import pytest
 
-from authutil import DEMO_USERS, call, login
+from authutil import call, DEMO_USERS, token_cache
 from conftest import Server
 
 CAT = "/api/v1/condition-catalogue"
@@ -25,13 +25,7 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tok(demo):
-    cache = {}
-
-    def get(role):
-        if role not in cache:
-            cache[role] = login(demo.url, DEMO_USERS[role])["token"]
-        return cache[role]
-    return get
+    return token_cache(demo.url)
 
 
 def today():

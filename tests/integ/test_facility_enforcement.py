@@ -7,7 +7,7 @@ from, to, lifted) and open violations with their remediation deadlines
 list drops it."""
 import pytest
 
-from authutil import DEMO_USERS, call, login
+from authutil import call, DEMO_USERS, login, token_cache
 from conftest import Server
 
 
@@ -20,13 +20,7 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tok(demo):
-    cache = {}
-
-    def get(role):
-        if role not in cache:
-            cache[role] = login(demo.url, DEMO_USERS[role])["token"]
-        return cache[role]
-    return get
+    return token_cache(demo.url)
 
 
 def new_facility(demo, t, name):

@@ -18,7 +18,7 @@ import zlib
 
 import pytest
 
-from authutil import DEMO_USERS, call, login
+from authutil import call, token_cache
 from conftest import Server
 
 
@@ -33,13 +33,7 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tok(demo):
-    cache = {}
-
-    def get(role):
-        if role not in cache:
-            cache[role] = login(demo.url, DEMO_USERS[role])["token"]
-        return cache[role]
-    return get
+    return token_cache(demo.url)
 
 
 def today():

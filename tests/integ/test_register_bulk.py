@@ -7,7 +7,7 @@ the commune's own names. The demo commune officer works in Phường Khương
 Đình (00364)."""
 import pytest
 
-from authutil import DEMO_USERS, call, login
+from authutil import call, token_cache
 from conftest import Server
 
 HDR = "Mã định danh nhà,Mã xã/phường,Đường/phố,Số nhà,Loại nhà,Số tầng,Số người ở\n"
@@ -22,13 +22,7 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tok(demo):
-    cache = {}
-
-    def get(role):
-        if role not in cache:
-            cache[role] = login(demo.url, DEMO_USERS[role])["token"]
-        return cache[role]
-    return get
+    return token_cache(demo.url)
 
 
 def post_csv(demo, t, text):

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from authutil import DEMO_USERS, call, login
+from authutil import call, login, token_cache
 from conftest import ROOT, Server, run_pccc
 from pgutil import new_db, psql
 from test_alarm_frames import Device, frame
@@ -30,13 +30,7 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tok(demo):
-    cache = {}
-
-    def get(role):
-        if role not in cache:
-            cache[role] = login(demo.url, DEMO_USERS[role])["token"]
-        return cache[role]
-    return get
+    return token_cache(demo.url)
 
 
 def new_house(**kw):
