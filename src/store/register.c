@@ -502,18 +502,29 @@ static int word_in(const char *hay, size_t hlen, const char *w, size_t n)
 	return 0;
 }
 
+/* The next word of folded text from *p: returns its start with its length
+ * in *n (0 past the last word) and moves *p to its end. */
+static const char *word_next(const char **p, size_t *n)
+{
+	const char *s = *p;
+	while (*s == ' ')
+		s++;
+	const char *e = s;
+	while (*e && *e != ' ')
+		e++;
+	*n = (size_t)(e - s);
+	*p = e;
+	return s;
+}
+
 /* Appends the words of folded text to b, leaving out those the first
  * `seen` bytes of b hold (all of b when seen is (size_t)-1). */
 static void words_append_seen(struct buf *b, const char *text, size_t seen)
 {
 	const char *p = text;
 	for (;;) {
-		while (*p == ' ')
-			p++;
-		const char *s = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t n = (size_t)(p - s);
+		size_t n;
+		const char *s = word_next(&p, &n);
 		if (!n)
 			break;
 		if (!b->len || !word_in(b->data, seen < b->len ? seen : b->len, s, n)) {
@@ -590,12 +601,8 @@ static void termset_add_text(struct termset *t, const char *unit, const char *fo
 	memcpy(key, unit, ul);
 	key[ul] = ' ';
 	for (;;) {
-		while (*p == ' ')
-			p++;
-		const char *s = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t n = (size_t)(p - s);
+		size_t n;
+		const char *s = word_next(&p, &n);
 		if (!n)
 			break;
 		if (ul + 1 + n < sizeof key) {
@@ -1734,12 +1741,8 @@ static int names_have(const char *names, const char *w, int prefix)
 {
 	size_t n = strlen(w);
 	for (const char *p = names; *p;) {
-		while (*p == ' ')
-			p++;
-		const char *s = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t l = (size_t)(p - s);
+		size_t l;
+		const char *s = word_next(&p, &l);
 		if (l && (prefix ? l >= n : l == n) && memcmp(s, w, n) == 0)
 			return 1;
 	}
