@@ -24,6 +24,7 @@
 #include "auth/principal.h"
 #include "auth/roles.h"
 #include "core/arena.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "http/http.h"
 #include "store/register.h"
@@ -119,20 +120,6 @@ static int mkdir_one(const char *path)
 	return -1;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Stores the content at DIR/rel unless it is there already: a temporary
  * file next to it, fsync, rename, so a reader never sees half a photo. */
 static int photo_file_put(struct req *r, const char *rel, const char *data, size_t len)
@@ -145,22 +132,8 @@ static int photo_file_put(struct req *r, const char *rel, const char *data, size
 	if (mkdir_one(arena_printf(r->arena, "%s/photos", dir)) != 0 ||
 	    mkdir_one(arena_printf(r->arena, "%s/%.9s", dir, rel)) != 0)
 		return -1;
-	char *tmp = arena_printf(r->arena, "%s.tmp.%ld.%s", path, (long)getpid(), r->request_id);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		log_error("photos: create %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		log_error("photos: write %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		log_error("photos: rename %s: %s", path, strerror(errno));
-		unlink(tmp);
+	if (file_put_atomic(path, data, len, 0640) != 0) {
+		log_error("photos: write %s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -180,18 +153,11 @@ static int photo_file_get(struct req *r, const char *rel, char **data, size_t *l
 		close(fd);
 		return -1;
 	}
-	size_t n = (size_t)sb.st_size, got = 0;
+	size_t n = (size_t)sb.st_size;
 	char *buf = arena_alloc(r->arena, n);
-	while (got < n) {
-		ssize_t k = read(fd, buf + got, n - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		got += (size_t)k;
-	}
+	int rc = file_read_all(fd, buf, n);
 	close(fd);
-	if (got != n)
+	if (rc != 0)
 		return -1;
 	*data = buf;
 	*len = n;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/file.h"
 #include "core/log.h"
 
 #define PII_PREFIX "v1:"
@@ -135,42 +136,14 @@ int pii_phone_valid(const char *s)
 	return pii_phone_normalize(s, out) == 0;
 }
 
-static int read_full(int fd, unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int pii_key_create(const char *path, const char *data_dir, struct pii_keys *out)
+static int pii_key_create(const char *path, struct pii_keys *out)
 {
 	unsigned char raw[2 * PII_KEY_BYTES];
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno == EEXIST ? 1 : -1;
 	randombytes_buf(raw, sizeof raw);
-	if (fchmod(fd, 0600) != 0 || write_full(fd, raw, sizeof raw) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, 0600) != 0 || file_write_all(fd, raw, sizeof raw) != 0 || fsync(fd) != 0) {
 		log_error("pii key: cannot write %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
@@ -180,11 +153,7 @@ static int pii_key_create(const char *path, const char *data_dir, struct pii_key
 		unlink(path);
 		goto fail;
 	}
-	int dfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	file_sync_dir(path);
 	memcpy(out->box, raw, PII_KEY_BYTES);
 	memcpy(out->mac, raw + PII_KEY_BYTES, PII_KEY_BYTES);
 	sodium_memzero(raw, sizeof raw);
@@ -219,7 +188,7 @@ static int pii_key_read(const char *path, struct pii_keys *out)
 			  sizeof raw);
 		goto fail;
 	}
-	if (read_full(fd, raw, sizeof raw) != 0) {
+	if (file_read_all(fd, raw, sizeof raw) != 0) {
 		log_error("pii key: cannot read %s", path);
 		goto fail;
 	}
@@ -246,7 +215,7 @@ int pii_key_load_or_create(const char *data_dir, struct pii_keys *out)
 		goto done;
 	}
 	if (lstat(path, &st) != 0 && errno == ENOENT) {
-		int c = pii_key_create(path, data_dir, out);
+		int c = pii_key_create(path, out);
 		if (c == 0) {
 			rc = 0;
 			goto done;
