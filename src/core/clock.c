@@ -7,11 +7,12 @@
 
 static atomic_int fake_on;
 static atomic_llong fake_ms;
+static atomic_llong wall_step_ms; /* fake wall clock minus fake monotonic */
 
 int64_t clock_now_ms(void)
 {
 	if (atomic_load(&fake_on))
-		return atomic_load(&fake_ms);
+		return atomic_load(&fake_ms) + atomic_load(&wall_step_ms);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -35,7 +36,13 @@ int64_t clock_mono_ms(void)
 void clock_set_fake(int64_t ms)
 {
 	atomic_store(&fake_ms, ms);
+	atomic_store(&wall_step_ms, 0);
 	atomic_store(&fake_on, 1);
+}
+
+void clock_step_wall_ms(int64_t delta)
+{
+	atomic_fetch_add(&wall_step_ms, delta);
 }
 
 void clock_advance_ms(int64_t delta)

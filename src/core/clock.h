@@ -17,6 +17,10 @@ int64_t clock_mono_ms(void);
 void clock_set_fake(int64_t ms);
 void clock_advance_ms(int64_t delta);
 void clock_set_real(void);
+/* Tests: steps the fake wall clock alone, as an NTP correction does; the
+ * monotonic clock (timers, idle sweeps) does not move. clock_set_fake
+ * undoes every step. */
+void clock_step_wall_ms(int64_t delta);
 
 /* Formats ms as RFC 3339 UTC with milliseconds, "2026-11-25T14:45:26.123Z",
  * into out (at least 32 bytes). */

@@ -66,6 +66,12 @@ static void test_clock_fake(void **state)
 	char iso[40];
 	clock_format_iso(clock_now_ms(), iso, sizeof iso);
 	assert_string_equal(iso, "2025-11-25T14:45:27.123Z");
+	/* A wall-clock step leaves the monotonic clock where it was. */
+	clock_step_wall_ms(41000);
+	assert_int_equal(clock_now_ms(), 1764081968123LL);
+	assert_int_equal(clock_mono_ms(), 1764081927123LL);
+	clock_set_fake(1764081926123LL);
+	assert_int_equal(clock_now_ms(), clock_mono_ms());
 	clock_set_real();
 	assert_true(clock_now_ms() > 1764081926123LL);
 }
