@@ -25,6 +25,7 @@
 #include "http/http.h"
 #include "register/compliance.h"
 #include "register/facility.h"
+#include "register/forms.h"
 #include "register/house.h"
 #include "register/houseid.h"
 #include "register/record.h"
@@ -292,6 +293,126 @@ void api_houses_inspection_list(struct req *r, struct resp *out)
 void api_facilities_inspection_list(struct req *r, struct resp *out)
 {
 	inspection_list(r, out, "facility", req_param(r, "id"));
+}
+
+/* ---- every inspection in scope (GET /api/v1/inspections) -------------------------- */
+
+#define INSP_DEFAULT_LIMIT 25
+
+const struct param_spec api_inspections_list_params[] = {
+	{.name = "unit", .type = PARAM_DIGITS, .max_len = 5, .description = "2025 commune code"},
+	{.name = "target_kind", .type = PARAM_ENUM, .values = "house|facility"},
+	{.name = "kind", .type = PARAM_ENUM, .values = "periodic|unannounced|self"},
+	{.name = "compliance", .type = PARAM_ENUM, .values = "dam_bao|khong_dam_bao"},
+	{.name = "failing_item", .type = PARAM_STRING, .max_len = 64,
+	 .description = "a condition item code that failed"},
+	{.name = "from", .type = PARAM_STRING, .max_len = 10, .description = "YYYY-MM-DD, inclusive"},
+	{.name = "to", .type = PARAM_STRING, .max_len = 10, .description = "YYYY-MM-DD, inclusive"},
+	{.name = "inspector", .type = PARAM_STRING, .max_len = 200},
+	PARAMS_LIST,
+	{0},
+};
+
+static const struct export_col insp_cols[] = {
+	{"date", "Ngày kiểm tra", "Date"},
+	{"kind_vi", "Hình thức", "Kind"},
+	{"target_kind_vi", "Đối tượng", "Target kind"},
+	{"target_id", "Mã nhà / cơ sở", "Target ID"},
+	{"target_label", "Địa chỉ / tên cơ sở", "Address / name"},
+	{"unit", "Mã xã/phường", "Commune code"},
+	{"unit_name", "Xã/phường", "Commune"},
+	{"inspector", "Cán bộ kiểm tra", "Inspector"},
+	{"compliance_vi", "Kết luận", "Outcome"},
+	{"failing_items", "Điều kiện không đạt", "Failing items"},
+	{"record_number", "Số biên bản", "Record number"},
+	{"id", "Mã lần kiểm tra", "Inspection ID"},
+	{0},
+};
+
+static const char *insp_kind_vi(const char *k)
+{
+	return !k ? NULL : strcmp(k, "periodic") == 0 ? "Kiểm tra định kỳ"
+		 : strcmp(k, "unannounced") == 0    ? "Kiểm tra đột xuất"
+		 : strcmp(k, "self") == 0	    ? "Tự kiểm tra"
+						    : NULL;
+}
+
+/* Labels for a row of the list: the kinds in Vietnamese and the printed
+ * record's number. */
+static void insp_row_labels(json_t *o)
+{
+	const char *k = insp_kind_vi(json_string_value(json_object_get(o, "kind")));
+	const char *tk = json_string_value(json_object_get(o, "target_kind"));
+	json_t *seq = json_object_get(o, "record_seq");
+	if (k)
+		json_object_set_new(o, "kind_vi", json_string(k));
+	if (tk)
+		json_object_set_new(o, "target_kind_vi",
+				    json_string(strcmp(tk, "house") == 0 ? "Nhà ở" : "Cơ sở"));
+	if (json_is_integer(seq)) {
+		char num[48];
+		forms_inspection_number((long long)json_integer_value(seq), num, sizeof num);
+		json_object_set_new(o, "record_number", json_string(num));
+	} else {
+		json_object_set_new(o, "record_number", json_null());
+	}
+}
+
+void api_inspections_list(struct req *r, struct resp *out)
+{
+	const char *format = req_param(r, "format");
+	int exp = format && strcmp(format, "json") != 0;
+	const char *dates[] = {"from", "to"};
+	struct inspection_query q = {
+		.unit = req_param(r, "unit"),
+		.target_kind = req_param(r, "target_kind"),
+		.kind = req_param(r, "kind"),
+		.compliance = req_param(r, "compliance"),
+		.failing_item = req_param(r, "failing_item"),
+		.from = req_param(r, "from"),
+		.to = req_param(r, "to"),
+		.inspector = req_param(r, "inspector"),
+	};
+	json_t *items = NULL, *o;
+	char *next = NULL;
+	size_t i;
+
+	for (int k = 0; k < 2; k++) {
+		const char *v = req_param(r, dates[k]);
+		if (v && !rec_date_valid(v)) {
+			http_reply_error(r, out, 400, "invalid_param",
+					 "Ngày phải có dạng YYYY-MM-DD / Date must be YYYY-MM-DD",
+					 dates[k]);
+			return;
+		}
+	}
+	if (q.from && q.to && strcmp(q.from, q.to) > 0) {
+		http_reply_error(r, out, 400, "invalid_param",
+				 "“Từ ngày” phải trước “đến ngày” / “from” must not be after “to”",
+				 "from");
+		return;
+	}
+	if (!exp) {
+		q.limit = (int)req_param_int(r, "limit", INSP_DEFAULT_LIMIT);
+		q.cursor = req_param(r, "cursor");
+	}
+	int rc = store_inspection_search(r->app->store, api_reg_scope(r), &q, &items, &next);
+	if (rc == STORE_INVALID) {
+		http_reply_error(r, out, 400, "invalid_cursor",
+				 "Con trỏ phân trang không hợp lệ / Invalid cursor", "cursor");
+		return;
+	}
+	if (rc != STORE_OK) {
+		api_reg_store_error(r, out, rc, NULL);
+		return;
+	}
+	json_array_foreach(items, i, o)
+		insp_row_labels(o);
+	if (exp)
+		http_reply_export(r, out, format, "kiem-tra", insp_cols, items);
+	else
+		http_reply_list(r, out, items, next);
+	free(next);
 }
 
 /* ---- fires ----------------------------------------------------------------------- */

@@ -60,7 +60,9 @@ void api_houses_fire_list(struct req *r, struct resp *out);
 void api_facilities_fire_add(struct req *r, struct resp *out);
 void api_facilities_fire_list(struct req *r, struct resp *out);
 void api_register_catalogue(struct req *r, struct resp *out);
+void api_inspections_list(struct req *r, struct resp *out);
 extern const struct param_spec api_inspection_body[];
+extern const struct param_spec api_inspections_list_params[];
 extern const struct param_spec api_fire_body[];
 
 /* ---- shared (houses.c) ---- */

@@ -211,6 +211,11 @@ const struct route api_routes[] = {
     {.method = "GET", .pattern = "/api/v1/enforcement/overdue", .handler = api_enforcement_overdue,
      .perm = PERM_FACILITY_READ, .flags = ROUTE_LIST, .params = api_overdue_params,
      .summary = "Overdue remediations and unpaid penalties in scope", .tag = "enforcement"},
+    {.method = "GET", .pattern = "/api/v1/inspections", .handler = api_inspections_list,
+     .perm = PERM_INSPECT, .flags = ROUTE_LIST, .params = api_inspections_list_params,
+     .summary = "Inspections of every house and facility in scope, newest first; filters by "
+		"commune, target kind, kind, outcome, failing item, dates and inspector; "
+		"csv/xlsx export of the filtered set", .tag = "inspections"},
     {.method = "GET", .pattern = "/api/v1/inspections/{id}/record.html",
      .handler = api_inspection_record, .perm = PERM_SELF, .params = api_form_id_params,
      .summary = "Printable inspection record (biên bản kiểm tra, A4 HTML), numbered per commune "

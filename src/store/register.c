@@ -56,6 +56,7 @@ struct qb {
 		const char *s;
 	} a[48];
 	int n;
+	int page_limit; /* > 0: qb_prepare adds LIMIT page_limit + 1 */
 };
 
 static void qb_text(struct qb *q, const char *s)
@@ -76,6 +77,12 @@ static void qb_int(struct qb *q, long long v)
 
 static struct db_stmt *qb_prepare(struct store *st, struct qb *q)
 {
+	if (q->page_limit > 0) {
+		/* one row more than the page: its presence means a next page */
+		buf_puts(&q->sql, " LIMIT ");
+		qb_int(q, q->page_limit + 1);
+		q->page_limit = 0;
+	}
 	struct db_stmt *s = db_prepare(st, buf_str(&q->sql));
 	if (!s)
 		return NULL;
@@ -698,6 +705,7 @@ static const struct {
 	{"amount", CK_INT},        {"deaths", CK_INT},          {"injuries", CK_INT},
 	{"damage_vnd", CK_INT},    {"inspection_id", CK_INT},   {"household_id", CK_INT},
 	{"birth_year", CK_INT},    {"lat", CK_REAL},            {"lon", CK_REAL},
+	{"record_seq", CK_INT},    {"record_year", CK_INT},
 };
 
 static enum colk col_kind(const char *name, const struct rec_field *defs, int int_id)
@@ -778,6 +786,8 @@ static void decorate(json_t *o, int house)
 	const char *c = json_str(o, "compliance");
 	if (c && compliance_status_parse(c, &cs) == 0)
 		json_object_set_new(o, "compliance_vi", json_string(compliance_status_vi(cs)));
+	if (house < 0)
+		return; /* compliance only (inspections) */
 	if (house) {
 		char disp[HOUSEID_MAX];
 		const char *id = json_str(o, "id");
@@ -2004,10 +2014,7 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 		}
 		buf_puts(&b.sql, " ORDER BY h.updated_at DESC, h.id DESC");
 	}
-	if (q->limit > 0) {
-		buf_puts(&b.sql, " LIMIT ");
-		qb_int(&b, q->limit + 1);
-	}
+	b.page_limit = q->limit;
 	struct db_stmt *s = qb_prepare(st, &b);
 	if (!s) {
 		rc = STORE_ERROR;
@@ -2567,6 +2574,45 @@ int store_facilities_import(struct store *st, const struct scope *sc, json_t *ro
 	return tx_end(st, rc);
 }
 
+/* Reads the rows of a list statement s (prepared with page_limit = limit)
+ * into *items with row(s); with limit > 0 and one row more than that,
+ * *next gets cursor(last item of the page). Finishes s. */
+static int page_rows(struct db_stmt *s, int limit, json_t *(*row)(struct db_stmt *),
+		     char *(*cursor)(json_t *last), json_t **items, char **next)
+{
+	json_t *arr = json_array();
+	int rc, count = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (limit > 0 && count == limit) {
+			*next = cursor(json_array_get(arr, (size_t)count - 1));
+			break;
+		}
+		json_array_append_new(arr, row(s));
+		count++;
+	}
+	db_finish(s);
+	if (rc < 0) {
+		json_decref(arr);
+		free(*next);
+		*next = NULL;
+		return rc;
+	}
+	*items = arr;
+	return STORE_OK;
+}
+
+static json_t *facility_row(struct db_stmt *s)
+{
+	json_t *f = row_json(s, facility_fields, 0);
+	decorate(f, 0);
+	return f;
+}
+
+static char *facility_cursor(json_t *last)
+{
+	return xasprintf("f%s", json_str(last, "id"));
+}
+
 int store_facility_list(struct store *st, const struct scope *sc, const struct facility_query *q,
 			json_t **items, char **next)
 {
@@ -2574,7 +2620,6 @@ int store_facility_list(struct store *st, const struct scope *sc, const struct f
 	char *units = NULL, *fi = NULL, *likes[8] = {0}, *folded = NULL;
 	char today[11];
 	int nlikes = 0, rc;
-	json_t *arr = NULL;
 
 	*items = NULL;
 	*next = NULL;
@@ -2639,35 +2684,9 @@ int store_facility_list(struct store *st, const struct scope *sc, const struct f
 		qb_text(&b, q->cursor + 1);
 	}
 	buf_puts(&b.sql, " ORDER BY f.id");
-	if (q->limit > 0) {
-		buf_puts(&b.sql, " LIMIT ");
-		qb_int(&b, q->limit + 1);
-	}
+	b.page_limit = q->limit;
 	struct db_stmt *s = qb_prepare(st, &b);
-	if (!s) {
-		rc = STORE_ERROR;
-		goto done;
-	}
-	arr = json_array();
-	int count = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (q->limit > 0 && count == q->limit) {
-			*next = xasprintf("f%s", json_str(json_array_get(arr, (size_t)count - 1), "id"));
-			break;
-		}
-		json_t *f = row_json(s, facility_fields, 0);
-		decorate(f, 0);
-		json_array_append_new(arr, f);
-		count++;
-	}
-	db_finish(s);
-	if (rc < 0)
-		goto done;
-	rc = STORE_OK;
-	*items = arr;
-	arr = NULL;
-done:
-	json_decref(arr);
+	rc = s ? page_rows(s, q->limit, facility_row, facility_cursor, items, next) : STORE_ERROR;
 	buf_free(&b.sql);
 	free(units);
 	free(fi);
@@ -2897,6 +2916,118 @@ int store_inspection_list(struct store *st, const struct scope *sc, const char *
 	return list_simple(st, "SELECT * FROM inspections WHERE target_kind = $1 AND "
 			       "target_id = $2 ORDER BY date DESC, id DESC",
 			   target_kind, target_id, items);
+}
+
+/* "d2026-11-20_42" → date and id; 0, or -1 when malformed. */
+static int insp_cursor_parse(const char *c, char date[11], long long *id)
+{
+	char *end;
+	if (!c || c[0] != 'd' || strlen(c) < 13 || strlen(c) > 40 || c[11] != '_')
+		return -1;
+	memcpy(date, c + 1, 10);
+	date[10] = '\0';
+	if (!rec_date_valid(date) || c[12] < '1' || c[12] > '9')
+		return -1;
+	*id = strtoll(c + 12, &end, 10);
+	return *end || *id <= 0 ? -1 : 0;
+}
+
+static json_t *insp_row(struct db_stmt *s)
+{
+	json_t *o = row_json(s, NULL, 1);
+	decorate(o, -1);
+	return o;
+}
+
+static char *insp_cursor(json_t *last)
+{
+	return xasprintf("d%s_%lld", json_str(last, "date"),
+			 (long long)json_integer_value(json_object_get(last, "id")));
+}
+
+int store_inspection_search(struct store *st, const struct scope *sc,
+			    const struct inspection_query *q, json_t **items, char **next)
+{
+	struct qb b = {0};
+	char *units = NULL, *fi = NULL, cdate[11];
+	long long cid = 0;
+	int rc;
+
+	*items = NULL;
+	*next = NULL;
+	if (q->cursor && *q->cursor && insp_cursor_parse(q->cursor, cdate, &cid) != 0)
+		return STORE_INVALID;
+	if ((rc = scope_units(st, sc, &units)) != STORE_OK)
+		return rc;
+	buf_puts(&b.sql, "SELECT i.id, i.target_kind, i.target_id, i.unit, u.name AS unit_name, "
+			 "i.kind, i.date, i.inspector, i.catalogue_version, i.compliance, "
+			 "i.failing_items, i.notes, "
+			 "coalesce(h.address_text, f.name) AS target_label, "
+			 "CASE WHEN f.id IS NOT NULL THEN f.address END AS target_address, "
+			 "n.seq AS record_seq, n.year AS record_year "
+			 "FROM inspections i "
+			 "LEFT JOIN houses h ON i.target_kind = 'house' AND h.id = i.target_id "
+			 "LEFT JOIN facilities f ON i.target_kind = 'facility' AND f.id = i.target_id "
+			 "LEFT JOIN units u ON u.scheme = '2025' AND u.code = i.unit "
+			 "LEFT JOIN form_numbers n ON n.kind = 'inspection' AND n.record_id = i.id "
+			 "WHERE 1 = 1");
+	if (sc && units) {
+		buf_puts(&b.sql, " AND (i.unit IN (SELECT value FROM json_each(");
+		qb_text(&b, units);
+		buf_puts(&b.sql, "))");
+		if (sc->own_house_id) {
+			buf_puts(&b.sql, " OR (i.target_kind = 'house' AND i.target_id = ");
+			qb_text(&b, sc->own_house_id);
+			buf_puts(&b.sql, ")");
+		}
+		if (sc->own_facility_id) {
+			buf_puts(&b.sql, " OR (i.target_kind = 'facility' AND i.target_id = ");
+			qb_text(&b, sc->own_facility_id);
+			buf_puts(&b.sql, ")");
+		}
+		buf_puts(&b.sql, ")");
+	}
+	const struct {
+		const char *col, *val;
+	} eq[] = {{"i.unit", q->unit},		   {"i.target_kind", q->target_kind},
+		  {"i.kind", q->kind},		   {"i.compliance", q->compliance},
+		  {"i.inspector", q->inspector}};
+	for (size_t k = 0; k < sizeof eq / sizeof eq[0]; k++) {
+		if (!eq[k].val)
+			continue;
+		buf_printf(&b.sql, " AND %s = ", eq[k].col);
+		qb_text(&b, eq[k].val);
+	}
+	if (q->from) {
+		buf_puts(&b.sql, " AND i.date >= ");
+		qb_text(&b, q->from);
+	}
+	if (q->to) {
+		buf_puts(&b.sql, " AND i.date <= ");
+		qb_text(&b, q->to);
+	}
+	if (q->failing_item) {
+		fi = xasprintf("%%\"%s\"%%", q->failing_item);
+		buf_puts(&b.sql, " AND i.failing_items LIKE ");
+		qb_text(&b, fi);
+	}
+	if (cid) {
+		buf_puts(&b.sql, " AND (i.date < ");
+		qb_text(&b, cdate);
+		buf_puts(&b.sql, " OR (i.date = ");
+		qb_text(&b, cdate);
+		buf_puts(&b.sql, " AND i.id < ");
+		qb_int(&b, cid);
+		buf_puts(&b.sql, "))");
+	}
+	buf_puts(&b.sql, " ORDER BY i.date DESC, i.id DESC");
+	b.page_limit = q->limit;
+	struct db_stmt *s = qb_prepare(st, &b);
+	rc = s ? page_rows(s, q->limit, insp_row, insp_cursor, items, next) : STORE_ERROR;
+	buf_free(&b.sql);
+	free(units);
+	free(fi);
+	return rc;
 }
 
 /* ---- enforcement --------------------------------------------------------------- */

@@ -126,6 +126,23 @@ int store_inspection_add(struct store *st, const struct scope *sc, const char *t
 int store_inspection_list(struct store *st, const struct scope *sc, const char *target_kind,
 			  const char *target_id, json_t **items);
 
+/* Inspections of every house and facility in scope, newest first (date,
+ * then id), for the inspections page: filters are optional (NULL / -1);
+ * from / to are dates YYYY-MM-DD (inclusive); limit 0: all (export).
+ * Items are the inspection rows (results left out) with target_label (a
+ * house's address, a facility's name), target_address (a facility's),
+ * unit_name, and record_seq / record_year once the record was printed
+ * (null before). Cursor "d<date>_<id>";
+ * STORE_INVALID for a malformed one. */
+struct inspection_query {
+	const char *unit, *target_kind, *kind, *compliance, *failing_item, *from, *to;
+	const char *inspector;
+	int limit;
+	const char *cursor;
+};
+int store_inspection_search(struct store *st, const struct scope *sc,
+			    const struct inspection_query *q, json_t **items, char **next);
+
 /* Enforcement (facilities). penalty: {"number","date","amount",
  * "legal_basis","violation","deadline","issuer","paid"}; suspension:
  * {"kind":"temporary|suspension","number","date","from_date","to_date",

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, demoPassword } from './lib.mjs';
+import { ROOT, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, openSession, checkClean } from './lib.mjs';
 
 
 let browser = null;
@@ -28,42 +28,8 @@ after(async () => {
 });
 
 async function session(username) {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-	const page = await context.newPage();
-	const problems = [];
-	page.on('pageerror', (err) => problems.push('pageerror: ' + err.message));
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error')
-			return;
-		const url = (msg.location() && msg.location().url) || '';
-		if (/Failed to load resource/.test(msg.text()) && /\/api\/v1\/(auth\/me|condition-catalogue)/.test(url))
-			return; /* 401 before sign-in; 403 for the officer */
-		problems.push('console: ' + msg.text() + (url ? ' @ ' + url : ''));
-	});
-	await page.addInitScript(() => {
-		window.__csp = [];
-		document.addEventListener('securitypolicyviolation', (e) => {
-			window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
-		});
-	});
-	await page.goto(BASE + '/#/units');
-	const status = await page.evaluate(async ([u, p]) => {
-		const r = await fetch('/api/v1/auth/login', {
-			method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
-			body: JSON.stringify({ username: u, password: p }),
-		});
-		return r.status;
-	}, [username, demoPassword(username)]);
-	assert.equal(status, 200, 'browser login ' + username);
-	await page.reload();
-	await page.locator('#user-box .user-name').filter({ hasNotText: 'Chưa đăng nhập' }).first().waitFor({ timeout: TIMEOUT });
-	return { context, page, problems };
-}
-
-async function checkClean(page, problems) {
-	const csp = await page.evaluate(() => window.__csp || []);
-	assert.deepEqual(csp, [], 'CSP violations: ' + csp.join('; '));
-	assert.deepEqual(problems, [], 'browser errors:\n' + problems.join('\n'));
+	/* 401 before sign-in; 403 for the officer */
+	return openSession(browser, username, { ignore: /\/api\/v1\/condition-catalogue/ });
 }
 
 test('an officer has no catalogue page', async () => {

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, demoPassword, apiClient } from './lib.mjs';
+import { ROOT, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, apiClient, openSession, checkClean } from './lib.mjs';
 
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -21,54 +21,8 @@ let browser = null;
 let fac = null;          // the facility the tests work on
 let inspectionId = null;
 
-function watch(page) {
-	const problems = [];
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error')
-			return;
-		const url = (msg.location() && msg.location().url) || '';
-		if (/Failed to load resource/.test(msg.text()) && /\/api\/v1\/auth\/me\b/.test(url))
-			return;
-		problems.push('console: ' + msg.text() + (url ? ' @ ' + url : ''));
-	});
-	page.on('pageerror', (err) => problems.push('pageerror: ' + err.message));
-	return problems;
-}
-
 async function session(username, viewport) {
-	const context = await browser.newContext({ viewport: viewport || DESKTOP, locale: 'vi-VN' });
-	const page = await context.newPage();
-	const problems = watch(page);
-	await page.addInitScript(() => {
-		window.__csp = [];
-		document.addEventListener('securitypolicyviolation', (e) => {
-			window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
-		});
-	});
-	// POSTs the browser sends to the API (to prove a refused form sent nothing)
-	const posts = [];
-	page.on('request', (req) => {
-		if (req.method() === 'POST' && /\/api\/v1\/(facilities|penalties)\//.test(req.url()))
-			posts.push(req.url());
-	});
-	await page.goto(BASE + '/#/units');
-	const status = await page.evaluate(async ([u, p]) => {
-		const r = await fetch('/api/v1/auth/login', {
-			method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
-			body: JSON.stringify({ username: u, password: p }),
-		});
-		return r.status;
-	}, [username, demoPassword(username)]);
-	assert.equal(status, 200, 'browser login ' + username);
-	await page.reload();
-	await page.locator('#user-box .user-name').filter({ hasNotText: 'Chưa đăng nhập' }).first().waitFor({ timeout: TIMEOUT });
-	return { context, page, problems, posts };
-}
-
-async function checkClean(page, problems) {
-	const csp = await page.evaluate(() => window.__csp || []);
-	assert.deepEqual(csp, [], 'CSP violations: ' + csp.join('; '));
-	assert.deepEqual(problems, [], 'browser errors:\n' + problems.join('\n'));
+	return openSession(browser, username, { viewport, posts: /\/api\/v1\/(facilities|penalties)\// });
 }
 
 async function navNames(page) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, demoPassword } from './lib.mjs';
+import { ROOT, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, demoPassword, openSession, checkClean } from './lib.mjs';
 
 
 let browser = null;
@@ -38,43 +38,8 @@ async function housesOnStreet() {
 }
 
 async function session(username) {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-	const page = await context.newPage();
-	const problems = [];
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error')
-			return;
-		const url = (msg.location() && msg.location().url) || '';
-		// the refused import answers 422: expected
-		if (/Failed to load resource/.test(msg.text()) && (/\/api\/v1\/auth\/me\b/.test(url) || /\/import$/.test(url)))
-			return;
-		problems.push('console: ' + msg.text() + (url ? ' @ ' + url : ''));
-	});
-	page.on('pageerror', (err) => problems.push('pageerror: ' + err.message));
-	const posts = [];
-	page.on('request', (req) => {
-		if (req.method() === 'POST' && /\/import$/.test(req.url()))
-			posts.push(req.url());
-	});
-	await page.addInitScript(() => {
-		window.__csp = [];
-		document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-	});
-	await page.goto(BASE + '/#/units');
-	const status = await page.evaluate(async ([u, p]) => (await fetch('/api/v1/auth/login', {
-		method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
-		body: JSON.stringify({ username: u, password: p }),
-	})).status, [username, demoPassword(username)]);
-	assert.equal(status, 200);
-	await page.reload();
-	await page.locator('#user-box .user-name').filter({ hasNotText: 'Chưa đăng nhập' }).first().waitFor({ timeout: TIMEOUT });
-	return { context, page, problems, posts };
-}
-
-async function checkClean(page, problems) {
-	const csp = await page.evaluate(() => window.__csp || []);
-	assert.deepEqual(csp, [], 'CSP violations: ' + csp.join('; '));
-	assert.deepEqual(problems, [], 'browser errors:\n' + problems.join('\n'));
+	// the refused import answers 422: expected
+	return openSession(browser, username, { ignore: /\/import$/, posts: /\/import$/ });
 }
 
 before(async () => {

@@ -55,3 +55,53 @@ export async function apiClient(username) {
 	};
 	return { user: login.user, call };
 }
+
+// A browser context signed in as username (through the console's own
+// login call, so the session cookie is the browser's), on #/units.
+// opts: viewport ({width, height}; default 1280×900); ignore: a RegExp of
+// URLs whose failed loads are expected (401 of /auth/me before sign-in
+// always is); posts: a RegExp of POST URLs to record (to prove a refused
+// form sent nothing). → { context, page, problems, posts }: problems
+// collects console errors, page errors; CSP violations are kept in the
+// page for checkClean.
+export async function openSession(browser, username, opts) {
+	const o = opts || {};
+	const context = await browser.newContext({ viewport: o.viewport || { width: 1280, height: 900 }, locale: 'vi-VN' });
+	const page = await context.newPage();
+	const problems = [];
+	page.on('console', (msg) => {
+		if (msg.type() !== 'error')
+			return;
+		const url = (msg.location() && msg.location().url) || '';
+		if (/Failed to load resource/.test(msg.text()) && (/\/api\/v1\/auth\/me\b/.test(url) || (o.ignore && o.ignore.test(url))))
+			return;
+		problems.push('console: ' + msg.text() + (url ? ' @ ' + url : ''));
+	});
+	page.on('pageerror', (err) => problems.push('pageerror: ' + err.message));
+	const posts = [];
+	if (o.posts)
+		page.on('request', (req) => {
+			if (req.method() === 'POST' && o.posts.test(req.url()))
+				posts.push(req.url());
+		});
+	await page.addInitScript(() => {
+		window.__csp = [];
+		document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+	});
+	await page.goto(BASE + '/#/units');
+	const status = await page.evaluate(async ([u, p]) => (await fetch('/api/v1/auth/login', {
+		method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
+		body: JSON.stringify({ username: u, password: p }),
+	})).status, [username, demoPassword(username)]);
+	assert.equal(status, 200, 'browser login ' + username);
+	await page.reload();
+	await page.locator('#user-box .user-name').filter({ hasNotText: 'Chưa đăng nhập' }).first().waitFor({ timeout: TIMEOUT });
+	return { context, page, problems, posts };
+}
+
+// No CSP violation and no browser error on page.
+export async function checkClean(page, problems) {
+	const csp = await page.evaluate(() => window.__csp || []);
+	assert.deepEqual(csp, [], 'CSP violations: ' + csp.join('; '));
+	assert.deepEqual(problems, [], 'browser errors:\n' + problems.join('\n'));
+}

@@ -30,6 +30,7 @@ import * as inspectPage from './pages/inspect.js';
 import * as overduePage from './pages/overdue.js';
 import * as importPage from './pages/import.js';
 import * as cataloguePage from './pages/catalogue.js';
+import * as inspectionsPage from './pages/inspections.js';
 import { startOffline } from './offline.js';
 
 // Navigation for the parts of pccc (who sees which entry: NAV_PERM below).
@@ -39,7 +40,7 @@ export const NAV = [
 	{ name: 'facilities', key: 'nav.facilities', page: facilitiesPage },
 	{ name: 'overdue', key: 'nav.overdue', page: guard(overduePage, 'facility.read') },
 	{ name: 'import', key: 'nav.import', page: guard(importPage, 'facility.write') },
-	{ name: 'inspections', key: 'nav.inspections', page: soonPage },
+	{ name: 'inspections', key: 'nav.inspections', page: guard(inspectionsPage, 'inspect') },
 	{ name: 'alarms', key: 'nav.alarms', page: boardPage },
 	{ name: 'reports', key: 'nav.reports', page: soonPage },
 	{ name: 'accounts', key: 'nav.accounts', page: guard(accountsPage, 'accounts.admin') },
@@ -62,10 +63,10 @@ const NAV_PERM = {
 	audit: 'audit.read',
 	catalogue: 'units.admin',
 };
-const STAFF_ONLY = new Set(['accounts', 'audit', 'overdue', 'import', 'catalogue']);
+const STAFF_ONLY = new Set(['accounts', 'audit', 'overdue', 'import', 'catalogue', 'inspections']);
 
 // Pages that depend on who is signed in: drawn again when that changes.
-const USER_PAGES = new Set(['accounts', 'audit', 'overdue', 'import', 'catalogue']);
+const USER_PAGES = new Set(['accounts', 'audit', 'overdue', 'import', 'catalogue', 'inspections']);
 
 function navVisible(n) {
 	const perm = NAV_PERM[n.name];

@@ -73,3 +73,14 @@ const ICONS = {
 	close: ['M6.4 5L12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z'],
 	tools: ['M4 4h16v4H4zm0 6h7v10H4zm9 0h7v4h-7zm0 6h7v4h-7z'],
 };
+
+// Shows msg in the error paragraph p of input (or hides it when msg is
+// empty) and marks the input aria-invalid accordingly.
+export function fieldError(input, p, msg) {
+	p.textContent = msg || '';
+	p.hidden = !msg;
+	if (msg)
+		input.setAttribute('aria-invalid', 'true');
+	else
+		input.removeAttribute('aria-invalid');
+}

@@ -4,9 +4,9 @@
 // cursor paging and CSV/XLSX export of the whole filtered set.
 import { h, clear, icon } from '../dom.js';
 import { t } from '../i18n.js';
-import { apiUrl } from '../api.js';
+import { exportButtons, makeLoader, apiPage, pager } from '../listpage.js';
 import {
-	apiFetch, errorBox, label, complianceBadge, COMPLIANCE, ITEM_CODES, itemText, FAC_CATS_105,
+	label, complianceBadge, COMPLIANCE, ITEM_CODES, itemText, FAC_CATS_105,
 	FAC_STATUS, loadSession, can,
 } from '../register.js';
 
@@ -42,7 +42,6 @@ function apiParams(q) {
 
 class FacilitiesPage {
 	constructor(container) {
-		this.gen = 0;
 		this.els = {
 			q: h('input', { id: 'f-q', name: 'q', class: 'input', type: 'search', autocomplete: 'off', placeholder: t('facilities.qPlaceholder') }),
 			unit: h('input', { id: 'f-unit', name: 'unit', class: 'input', inputmode: 'numeric', maxlength: '5', placeholder: '00364' }),
@@ -59,6 +58,7 @@ class FacilitiesPage {
 		};
 		const labels = { q: 'facilities.q', unit: 'houses.unit', category: 'facilities.category', compliance: 'houses.compliance', failing_item: 'houses.failingItem', status: 'facilities.status', transmitter: 'facilities.transmitter' };
 		this.results = h('div', { id: 'facilities-results', 'aria-live': 'polite' });
+		this.load = makeLoader(this.results);
 		this.exports = h('div', { class: 'downloads export-links' });
 		this.actions = h('div', { class: 'page-actions' });
 		const form = h('form', { class: 'card filter-form', role: 'search', novalidate: true, onSubmit: (ev) => {
@@ -97,23 +97,8 @@ class FacilitiesPage {
 				el.value = q.get(k) || '';
 		}
 		const p = apiParams(q);
-		clear(this.exports,
-			h('a', { class: 'btn btn-secondary', href: apiUrl('/facilities', Object.assign({}, p, { format: 'csv' })), download: '', 'data-testid': 'export-csv' }, icon('download'), t('reg.exportCsv')),
-			h('a', { class: 'btn btn-secondary', href: apiUrl('/facilities', Object.assign({}, p, { format: 'xlsx' })), download: '', 'data-testid': 'export-xlsx' }, icon('download'), t('reg.exportXlsx')));
-		this.load(Object.assign(p, { limit: LIMIT, cursor: q.get('cursor') }));
-	}
-
-	async load(params) {
-		const gen = ++this.gen;
-		clear(this.results, h('p', { class: 'muted' }, t('loading')));
-		try {
-			const page = await apiFetch('/facilities', params);
-			if (gen === this.gen)
-				this.render(page);
-		} catch (e) {
-			if (gen === this.gen)
-				clear(this.results, errorBox(e));
-		}
+		clear(this.exports, exportButtons('/facilities', p));
+		this.load(apiPage('/facilities', Object.assign(p, { limit: LIMIT, cursor: q.get('cursor') })), (page) => this.render(page));
 	}
 
 	render(page) {
@@ -132,18 +117,7 @@ class FacilitiesPage {
 				h('td', { 'data-label': t(cols[3]) }, f.unit_name || f.unit || ''),
 				h('td', { 'data-label': t(cols[4]) }, complianceBadge(f.compliance)),
 				h('td', { 'data-label': t(cols[5]) }, label('fac.status.', f.status))))));
-		const btns = [];
-		if (this.query.get('cursor')) {
-			const q = new URLSearchParams(this.query);
-			q.delete('cursor');
-			btns.push(h('a', { class: 'btn btn-secondary', href: '#/facilities' + (q.toString() ? '?' + q : '') }, t('reg.first')));
-		}
-		if (page.next_cursor) {
-			const q = new URLSearchParams(this.query);
-			q.set('cursor', page.next_cursor);
-			btns.push(h('a', { class: 'btn btn-secondary', href: '#/facilities?' + q, 'data-testid': 'page-next' }, t('reg.next')));
-		}
 		clear(this.results, h('p', { class: 'results-summary muted' }, t('reg.shown', { n: items.length })),
-			h('div', { class: 'table-wrap' }, table), h('nav', { class: 'pager' }, btns));
+			h('div', { class: 'table-wrap' }, table), pager('#/facilities', this.query, page.next_cursor));
 	}
 }

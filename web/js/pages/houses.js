@@ -5,9 +5,9 @@
 // opens a house card by its digital ID (checked here first).
 import { h, clear, icon } from '../dom.js';
 import { t } from '../i18n.js';
-import { apiUrl } from '../api.js';
+import { exportButtons, makeLoader, apiPage, pager } from '../listpage.js';
 import {
-	apiFetch, errorBox, label, complianceBadge, stateBadge, formatHouseId, parseHouseId,
+	label, complianceBadge, stateBadge, formatHouseId, parseHouseId,
 	HOUSE_TYPES, COMPLIANCE, ITEM_CODES, itemText, loadSession, can,
 } from '../register.js';
 
@@ -33,7 +33,6 @@ function select(id, values, prefix, anyKey) {
 
 class HousesPage {
 	constructor(container) {
-		this.gen = 0;
 		this.q = h('input', { id: 'h-q', class: 'input', type: 'search', name: 'q', autocomplete: 'off', spellcheck: 'false', placeholder: t('houses.qPlaceholder') });
 		this.unit = h('input', { id: 'h-unit', class: 'input', type: 'text', name: 'unit', inputmode: 'numeric', maxlength: '5', placeholder: '00364' });
 		this.type = select('h-type', HOUSE_TYPES, 'reg.type.');
@@ -46,6 +45,7 @@ class HousesPage {
 		this.openInput = h('input', { id: 'h-open', class: 'input mono', type: 'text', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', placeholder: 'XXXX-XXX-XXX', 'aria-describedby': 'h-open-err' });
 		this.openErr = h('p', { id: 'h-open-err', class: 'field-error', hidden: true });
 		this.results = h('div', { id: 'houses-results', 'aria-live': 'polite' });
+		this.load = makeLoader(this.results);
 		this.exports = h('div', { class: 'downloads export-links' });
 		this.actions = h('div', { class: 'page-actions' });
 
@@ -123,28 +123,8 @@ class HousesPage {
 		for (const k of FILTERS)
 			if (q.get(k))
 				params[k] = q.get(k);
-		clear(this.exports,
-			h('a', { class: 'btn btn-secondary', href: apiUrl('/houses', Object.assign({}, params, { format: 'csv' })), download: '', 'data-testid': 'export-csv' }, icon('download'), t('reg.exportCsv')),
-			h('a', { class: 'btn btn-secondary', href: apiUrl('/houses', Object.assign({}, params, { format: 'xlsx' })), download: '', 'data-testid': 'export-xlsx' }, icon('download'), t('reg.exportXlsx')));
-		this.load(Object.assign(params, { limit: LIMIT, cursor: q.get('cursor') }));
-	}
-
-	async load(params) {
-		const gen = ++this.gen;
-		this.results.setAttribute('aria-busy', 'true');
-		clear(this.results, h('p', { class: 'muted' }, t('loading')));
-		try {
-			const page = await apiFetch('/houses', params);
-			if (gen !== this.gen)
-				return;
-			this.render(page);
-		} catch (e) {
-			if (gen === this.gen)
-				clear(this.results, errorBox(e));
-		} finally {
-			if (gen === this.gen)
-				this.results.removeAttribute('aria-busy');
-		}
+		clear(this.exports, exportButtons('/houses', params));
+		this.load(apiPage('/houses', Object.assign(params, { limit: LIMIT, cursor: q.get('cursor') })), (page) => this.render(page));
 	}
 
 	render(page) {
@@ -167,22 +147,6 @@ class HousesPage {
 		clear(this.results,
 			h('p', { class: 'results-summary muted' }, t('reg.shown', { n: items.length })),
 			h('div', { class: 'table-wrap' }, table),
-			pagerFor(this.query, page.next_cursor));
+			pager('#/houses', this.query, page.next_cursor));
 	}
-}
-
-function pagerFor(query, next) {
-	const cur = query.get('cursor');
-	const btns = [];
-	if (cur) {
-		const q = new URLSearchParams(query);
-		q.delete('cursor');
-		btns.push(h('a', { class: 'btn btn-secondary', href: '#/houses' + (q.toString() ? '?' + q : ''), 'data-testid': 'page-first' }, t('reg.first')));
-	}
-	if (next) {
-		const q = new URLSearchParams(query);
-		q.set('cursor', next);
-		btns.push(h('a', { class: 'btn btn-secondary', href: '#/houses?' + q, 'data-testid': 'page-next' }, t('reg.next')));
-	}
-	return h('nav', { class: 'pager', 'aria-label': t('reg.next') }, btns);
 }

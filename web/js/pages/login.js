@@ -7,7 +7,7 @@
 // Repeated failures answer 429 with Retry-After: the page says how long to
 // wait and counts down. After sign-in: the forced password change, or the
 // page asked for (next), or the role's own page.
-import { h, clear, icon } from '../dom.js';
+import { h, clear, icon, fieldError } from '../dom.js';
 import { t } from '../i18n.js';
 import { apiGet } from '../api.js';
 import { currentUser, whenUserKnown, signIn, signOut } from '../auth.js';
@@ -188,15 +188,6 @@ class LoginPage {
 		this.oidcBox.hidden = false;
 	}
 
-	fieldError(input, el, msg) {
-		el.textContent = msg || '';
-		el.hidden = !msg;
-		if (msg)
-			input.setAttribute('aria-invalid', 'true');
-		else
-			input.removeAttribute('aria-invalid');
-	}
-
 	showError(msg) {
 		clear(this.formErr, h('p', null, msg));
 		this.formErr.hidden = !msg;
@@ -224,8 +215,8 @@ class LoginPage {
 	async send() {
 		const username = this.user.value.trim();
 		const password = this.pass.value;
-		this.fieldError(this.user, this.userErr, username ? '' : t('login.needUsername'));
-		this.fieldError(this.pass, this.passErr, password ? '' : t('login.needPassword'));
+		fieldError(this.user, this.userErr, username ? '' : t('login.needUsername'));
+		fieldError(this.pass, this.passErr, password ? '' : t('login.needPassword'));
 		this.showError('');
 		if (!username) {
 			this.user.focus();

@@ -3,10 +3,10 @@
 // commune (the unit filter, checked here before anything is sent), oldest
 // deadline first, with how many days each is late, a link to the house or
 // facility card, and CSV/XLSX export of the same set (Vietnamese headers).
-import { h, clear, icon } from '../dom.js';
+import { h, clear, icon, fieldError } from '../dom.js';
 import { t } from '../i18n.js';
-import { apiUrl } from '../api.js';
-import { apiFetch, errorBox, formatHouseId, itemText, today, ITEM_CODES, loadSession } from '../register.js';
+import { exportButtons, makeLoader } from '../listpage.js';
+import { apiFetch, formatHouseId, itemText, today, ITEM_CODES, loadSession } from '../register.js';
 
 export function mount(container, route) {
 	const view = new OverduePage(container);
@@ -39,21 +39,16 @@ function what(o) {
 
 class OverduePage {
 	constructor(container) {
-		this.gen = 0;
 		this.unit = h('input', { id: 'f-unit', name: 'unit', class: 'input', inputmode: 'numeric', maxlength: '5', placeholder: '00364', 'aria-describedby': 'f-unit-err' });
 		this.unitErr = h('p', { id: 'f-unit-err', class: 'field-error', hidden: true });
 		this.results = h('div', { id: 'overdue-results', 'aria-live': 'polite' });
+		this.load = makeLoader(this.results);
 		this.exports = h('div', { class: 'downloads export-links' });
 		const form = h('form', { class: 'card filter-form', role: 'search', novalidate: true, onSubmit: (ev) => {
 			ev.preventDefault();
 			const v = this.unit.value.trim();
 			const bad = v && !/^\d{5}$/.test(v);
-			this.unitErr.textContent = bad ? t('v.unit') : '';
-			this.unitErr.hidden = !bad;
-			if (bad)
-				this.unit.setAttribute('aria-invalid', 'true');
-			else
-				this.unit.removeAttribute('aria-invalid');
+			fieldError(this.unit, this.unitErr, bad ? t('v.unit') : '');
 			if (bad) {
 				this.unit.focus();
 				return;
@@ -75,23 +70,9 @@ class OverduePage {
 		const unit = route.query.get('unit') || '';
 		this.unit.value = unit;
 		const p = unit ? { unit } : {};
-		clear(this.exports,
-			h('a', { class: 'btn btn-secondary', href: apiUrl('/enforcement/overdue', Object.assign({}, p, { format: 'csv' })), download: '', 'data-testid': 'export-csv' }, icon('download'), t('reg.exportCsv')),
-			h('a', { class: 'btn btn-secondary', href: apiUrl('/enforcement/overdue', Object.assign({}, p, { format: 'xlsx' })), download: '', 'data-testid': 'export-xlsx' }, icon('download'), t('reg.exportXlsx')));
-		this.load(p);
-	}
-
-	async load(params) {
-		const gen = ++this.gen;
-		clear(this.results, h('p', { class: 'muted' }, t('loading')));
-		try {
-			const [page] = await Promise.all([apiFetch('/enforcement/overdue', params), loadSession()]);
-			if (gen === this.gen)
-				this.render(page.items || []);
-		} catch (e) {
-			if (gen === this.gen)
-				clear(this.results, errorBox(e));
-		}
+		clear(this.exports, exportButtons('/enforcement/overdue', p));
+		this.load(() => Promise.all([apiFetch('/enforcement/overdue', p), loadSession()]).then(([page]) => page),
+			(page) => this.render(page.items || []));
 	}
 
 	render(items) {

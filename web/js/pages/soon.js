@@ -1,6 +1,5 @@
-// "Coming soon" page for the parts of pccc that are not built yet (houses,
-// facilities, inspections, alarms, reports): names the part, says what it
-// will do, and leads back to the units page.
+// "Coming soon" page for the parts of pccc that are not built yet (reports):
+// names the part, says what it will do, and leads back to the units page.
 import { h, icon } from '../dom.js';
 import { t } from '../i18n.js';
 

@@ -6,10 +6,10 @@
 // exports the whole filtered set as CSV/XLSX through the same API, and
 // shows the days left to the deadline (counted in Vietnam's calendar,
 // UTC+7). Reached from the alarm board; needs facility.read.
-import { h, clear, icon } from '../dom.js';
+import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
-import { apiUrl } from '../api.js';
-import { apiFetch, errorBox, label } from '../register.js';
+import { label } from '../register.js';
+import { exportButtons, makeLoader, apiPage, pager } from '../listpage.js';
 import { scopeCommunes } from '../communes.js';
 
 export const DEADLINE = '2027-07-01';
@@ -46,7 +46,6 @@ export function mount(container, route) {
 
 class UnconnectedPage {
 	constructor(container) {
-		this.gen = 0;
 		this.names = new Map();   // commune code -> name
 		this.page = null;
 		this.unitSel = h('select', { id: 'unconn-unit', name: 'unit', class: 'input', 'data-testid': 'unconn-unit' },
@@ -59,6 +58,7 @@ class UnconnectedPage {
 		});
 		const n = daysLeft();
 		this.results = h('div', { id: 'unconn-results', 'aria-live': 'polite' });
+		this.load = makeLoader(this.results);
 		this.exports = h('div', { class: 'downloads export-links' });
 		container.appendChild(h('section', { class: 'page page-unconnected', 'aria-labelledby': 'page-title' },
 			h('div', { class: 'page-head' },
@@ -91,34 +91,10 @@ class UnconnectedPage {
 		const p = { must_connect: 1, connected: 0 };
 		if (q.get('unit'))
 			p.unit = q.get('unit');
-		clear(this.exports,
-			h('a', { class: 'btn btn-secondary', href: apiUrl('/facilities', Object.assign({}, p, { format: 'csv' })), download: '', 'data-testid': 'unconn-csv' }, icon('download'), t('reg.exportCsv')),
-			h('a', { class: 'btn btn-secondary', href: apiUrl('/facilities', Object.assign({}, p, { format: 'xlsx' })), download: '', 'data-testid': 'unconn-xlsx' }, icon('download'), t('reg.exportXlsx')));
+		clear(this.exports, exportButtons('/facilities', p, { csv: 'unconn-csv', xlsx: 'unconn-xlsx' }));
 		const lim = Number(q.get('limit'));
 		const limit = Number.isInteger(lim) && lim >= 1 && lim <= 100 ? lim : LIMIT;
-		this.load(Object.assign(p, { limit, cursor: q.get('cursor') }));
-	}
-
-	async load(params) {
-		const gen = ++this.gen;
-		clear(this.results, h('p', { class: 'muted' }, t('loading')));
-		try {
-			const page = await apiFetch('/facilities', params);
-			if (gen === this.gen)
-				this.render(page);
-		} catch (e) {
-			if (gen === this.gen)
-				clear(this.results, errorBox(e));
-		}
-	}
-
-	pageLink(cursor) {
-		const q = new URLSearchParams(this.query);
-		if (cursor)
-			q.set('cursor', cursor);
-		else
-			q.delete('cursor');
-		return '#/alarms/unconnected' + (q.toString() ? '?' + q : '');
+		this.load(apiPage('/facilities', Object.assign(p, { limit, cursor: q.get('cursor') })), (page) => this.render(page));
 	}
 
 	render(page) {
@@ -139,12 +115,8 @@ class UnconnectedPage {
 				h('td', { 'data-label': t(cols[3]) }, f.unit_name || this.names.get(f.unit) || f.unit || ''),
 				h('td', { 'data-label': t(cols[4]) }, f.legal_rep || ''),
 				h('td', { 'data-label': t(cols[5]), class: 'num unconn-days-cell' + (n < 0 ? ' late' : ''), 'data-testid': 'days-left' }, String(n))))));
-		const btns = [];
-		if (this.query.get('cursor'))
-			btns.push(h('a', { class: 'btn btn-secondary', href: this.pageLink(null), 'data-testid': 'unconn-first' }, t('reg.first')));
-		if (page.next_cursor)
-			btns.push(h('a', { class: 'btn btn-secondary', href: this.pageLink(page.next_cursor), 'data-testid': 'unconn-next' }, t('reg.next')));
 		clear(this.results, h('p', { class: 'results-summary muted' }, t('unconn.shown', { n: items.length })),
-			h('div', { class: 'table-wrap' }, table), h('nav', { class: 'pager', 'aria-label': t('unconn.pager') }, btns));
+			h('div', { class: 'table-wrap' }, table),
+			pager('#/alarms/unconnected', this.query, page.next_cursor, { first: 'unconn-first', next: 'unconn-next' }, 'unconn.pager'));
 	}
 }
