@@ -16,8 +16,8 @@ import { mkdtempSync, mkdirSync, rmSync, readFileSync, readdirSync, readlinkSync
 import { tmpdir } from 'node:os';
 import { join, dirname, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import { chromium } from 'playwright-core';
+import { dc09Frame, sendFrame } from './lib.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(ROOT, 'build', 'screenshots');
@@ -66,48 +66,10 @@ function findServer() {
 	return { alarmPort, dataDir };
 }
 
-function crc16arc(buf) {
-	let crc = 0;
-	for (const b of buf) {
-		crc ^= b;
-		for (let i = 0; i < 8; i++)
-			crc = crc & 1 ? (crc >>> 1) ^ 0xA001 : crc >>> 1;
-	}
-	return crc;
-}
-
-function hex4(n) {
-	return n.toString(16).toUpperCase().padStart(4, '0');
-}
-
 // A plain ADM-CID fire alarm (Contact ID 1110) from a demo device.
 function alarmFrame(dev, seq) {
-	const body = Buffer.from('"ADM-CID"' + String(seq).padStart(4, '0') + (dev.receiver || '') +
+	return dc09Frame('"ADM-CID"' + String(seq).padStart(4, '0') + (dev.receiver || '') +
 		(dev.line || 'L0') + '#' + dev.account + '[#' + dev.account + '|1110 01 001]');
-	return Buffer.concat([Buffer.from('\n' + hex4(crc16arc(body)) + hex4(body.length)), body, Buffer.from('\r')]);
-}
-
-function sendFrame(port, frame) {
-	return new Promise((resolvePromise, reject) => {
-		const sock = net.createConnection({ host: '127.0.0.1', port }, () => sock.write(frame));
-		let reply = '';
-		const timer = setTimeout(() => {
-			sock.destroy();
-			reject(new Error('no DC-09 reply'));
-		}, 5000);
-		sock.on('data', (d) => {
-			reply += d.toString('latin1');
-			if (reply.endsWith('\r')) {
-				clearTimeout(timer);
-				sock.end();
-				resolvePromise(reply);
-			}
-		});
-		sock.on('error', (e) => {
-			clearTimeout(timer);
-			reject(e);
-		});
-	});
 }
 
 function watch(page) {

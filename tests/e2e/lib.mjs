@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHOTS = join(ROOT, 'build', 'screenshots');
@@ -104,4 +105,51 @@ export async function checkClean(page, problems) {
 	const csp = await page.evaluate(() => window.__csp || []);
 	assert.deepEqual(csp, [], 'CSP violations: ' + csp.join('; '));
 	assert.deepEqual(problems, [], 'browser errors:\n' + problems.join('\n'));
+}
+
+// ---- SIA DC-09 (the receiver is the real one, on PCCC_ALARM_PORT) ----
+
+function crc16arc(buf) {
+	let crc = 0;
+	for (const b of buf) {
+		crc ^= b;
+		for (let i = 0; i < 8; i++)
+			crc = crc & 1 ? (crc >>> 1) ^ 0xA001 : crc >>> 1;
+	}
+	return crc;
+}
+
+function hex4(n) {
+	return n.toString(16).toUpperCase().padStart(4, '0');
+}
+
+// A whole frame (LF, CRC, length, body, CR) around a plain body such as
+// '"ADM-CID"0001L0#1234[#1234|1110 01 001]'.
+export function dc09Frame(bodyText) {
+	const body = Buffer.from(bodyText);
+	return Buffer.concat([Buffer.from('\n' + hex4(crc16arc(body)) + hex4(body.length)), body, Buffer.from('\r')]);
+}
+
+// Sends frame over TCP to 127.0.0.1:port; resolves with the reply frame.
+export function sendFrame(port, frame) {
+	return new Promise((resolvePromise, reject) => {
+		const sock = net.createConnection({ host: '127.0.0.1', port }, () => sock.write(frame));
+		let reply = '';
+		const timer = setTimeout(() => {
+			sock.destroy();
+			reject(new Error('no DC-09 reply'));
+		}, 5000);
+		sock.on('data', (d) => {
+			reply += d.toString('latin1');
+			if (reply.endsWith('\r')) {
+				clearTimeout(timer);
+				sock.end();
+				resolvePromise(reply);
+			}
+		});
+		sock.on('error', (e) => {
+			clearTimeout(timer);
+			reject(e);
+		});
+	});
 }

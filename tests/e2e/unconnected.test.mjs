@@ -13,9 +13,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import net from 'node:net';
 import { chromium } from 'playwright-core';
-import { ROOT, SHOTS, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT } from './lib.mjs';
+import { ROOT, SHOTS, DOCIMG, BASE, CHROMIUM, ARGS, TIMEOUT, dc09Frame, sendFrame } from './lib.mjs';
 
 const DATA = process.env.PCCC_DATA || process.env.PCCC_DATA_DIR || '';
 const ALARM_PORT = Number(process.env.PCCC_ALARM_PORT || 0);
@@ -65,44 +64,9 @@ function api(page, path) {
 	}, path);
 }
 
-function crc16arc(buf) {
-	let crc = 0;
-	for (const b of buf) {
-		crc ^= b;
-		for (let i = 0; i < 8; i++)
-			crc = crc & 1 ? (crc >>> 1) ^ 0xA001 : crc >>> 1;
-	}
-	return crc;
-}
-
 function cidFrame(dev, seq, code) {
-	const body = Buffer.from('"ADM-CID"' + String(seq).padStart(4, '0') + (dev.receiver || '') +
+	return dc09Frame('"ADM-CID"' + String(seq).padStart(4, '0') + (dev.receiver || '') +
 		(dev.line || 'L0') + '#' + dev.account + '[#' + dev.account + '|' + code + ' 01 001]');
-	const hex4 = (n) => n.toString(16).toUpperCase().padStart(4, '0');
-	return Buffer.concat([Buffer.from('\n' + hex4(crc16arc(body)) + hex4(body.length)), body, Buffer.from('\r')]);
-}
-
-function sendFrame(frame) {
-	return new Promise((resolve, reject) => {
-		const sock = net.createConnection({ host: '127.0.0.1', port: ALARM_PORT }, () => sock.write(frame));
-		let reply = '';
-		const timer = setTimeout(() => {
-			sock.destroy();
-			reject(new Error('no DC-09 reply'));
-		}, 5000);
-		sock.on('data', (d) => {
-			reply += d.toString('latin1');
-			if (reply.endsWith('\r')) {
-				clearTimeout(timer);
-				sock.end();
-				resolve(reply);
-			}
-		});
-		sock.on('error', (e) => {
-			clearTimeout(timer);
-			reject(e);
-		});
-	});
 }
 
 before(async () => {
@@ -226,14 +190,14 @@ test('board: a device in trouble is listed under devices needing attention', asy
 	await page.goto(BASE + '/#/alarms');
 	await page.reload();
 	await page.waitForSelector('[data-testid="board-live"][data-state="on"]', { timeout: TIMEOUT });
-	const reply = await sendFrame(cidFrame(dev, 9301, '1301'));   // AC power loss: trouble
+	const reply = await sendFrame(ALARM_PORT, cidFrame(dev, 9301, '1301'));   // AC power loss: trouble
 	assert.match(reply, /"ACK"/);
 	const item = page.locator('[data-testid="board-attention"] li[data-state="trouble"]');
 	await item.first().waitFor({ timeout: 5000 });
 	assert.match(await item.first().innerText(), new RegExp('#' + dev.account));
 	assert.notEqual(await page.textContent('[data-testid="dev-trouble"] .board-dev-n'), '0');
 	// the restore takes it off again
-	await sendFrame(cidFrame(dev, 9302, '3301'));
+	await sendFrame(ALARM_PORT, cidFrame(dev, 9302, '3301'));
 	await page.waitForFunction((acct) => ![...document.querySelectorAll('[data-testid="board-attention"] li')]
 		.some((li) => li.textContent.includes('#' + acct)), dev.account, { timeout: 5000 });
 	assert.deepEqual(problems, [], problems.join('\n'));

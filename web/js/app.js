@@ -31,6 +31,8 @@ import * as overduePage from './pages/overdue.js';
 import * as importPage from './pages/import.js';
 import * as cataloguePage from './pages/catalogue.js';
 import * as inspectionsPage from './pages/inspections.js';
+import * as devicesPage from './pages/devices.js';
+import * as devicePage from './pages/device.js';
 import { startOffline } from './offline.js';
 
 // Navigation for the parts of pccc (who sees which entry: NAV_PERM below).
@@ -98,6 +100,10 @@ function buildRoutes() {
 		? { kind: p[0] === 'houses' ? 'house' : 'facility', id: p[1] } : null) });
 	// Alarms (issue 5): facilities that must connect a transmitter and have not.
 	routes.push({ name: 'unconnected', page: guard(unconnectedPage, 'facility.read'), match: (p) => (p.length === 2 && p[0] === 'alarms' && p[1] === 'unconnected' ? {} : null) });
+	// Alarms (issue 5): the transmitters registered with the centre.
+	routes.push({ name: 'devices', page: guard(devicesPage, 'alarm.read'), match: (p) => (p.length === 2 && p[0] === 'alarms' && p[1] === 'devices' ? {} : null) });
+	routes.push({ name: 'device', page: guard(devicePage, 'alarm.read'), match: (p) => (p[0] === 'alarms' && p[1] === 'devices' && p.length >= 3 && p.length <= 4 && (p.length === 3 || p[3] === 'edit')
+		? (p[2] === 'new' && p.length === 3 ? { mode: 'new' } : (/^\d+$/.test(p[2]) ? { id: p[2], mode: p[3] === 'edit' ? 'edit' : 'card' } : null)) : null) });
 	routes.push({ name: 'declare', page: declarePage, match: (p) => (p.length === 1 && p[0] === 'declare' ? {} : null) });
 	routes.push({ name: 'login', page: loginPage, match: (p) => (p.length === 1 && p[0] === 'login' ? {} : null) });
 	routes.push({ name: 'password', page: passwordPage, match: (p) => (p.length === 1 && p[0] === 'password' ? {} : null) });

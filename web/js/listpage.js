@@ -65,3 +65,35 @@ export function pager(base, query, next, testids, labelKey) {
 		btns.push(h('a', { class: 'btn btn-secondary', href: link(next), 'data-testid': ids.next }, t('reg.next')));
 	return h('nav', { class: 'pager', 'aria-label': t(labelKey || 'reg.next') }, btns);
 }
+
+// A list page's load for the address bar's query: its export buttons in
+// view.exports, then page one (or view.query's cursor) of path into
+// view.render through view.load (makeLoader).
+export function showList(view, path, params, limit) {
+	clear(view.exports, exportButtons(path, params));
+	view.load(apiPage(path, Object.assign({}, params, { limit, cursor: view.query.get('cursor') })), (page) => view.render(page));
+}
+
+// A list table: column headers from the i18n keys cols, one row(item) each.
+export function listTable(id, cols, items, row) {
+	return h('table', { class: 'reg-table', id },
+		h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
+		h('tbody', null, items.map(row)));
+}
+
+// Puts the address bar's filter values into their inputs (els[k] for k
+// of filters) and returns the API parameters of those that are set.
+export function syncFilters(els, query, filters) {
+	const p = {};
+	for (const k of filters) {
+		els[k].value = query.get(k) || '';
+		if (query.get(k))
+			p[k] = query.get(k);
+	}
+	return p;
+}
+
+// The "nothing matches" note of a list.
+export function emptyNote(testid, key) {
+	return h('p', { class: 'empty card', 'data-testid': testid }, t(key));
+}

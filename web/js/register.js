@@ -553,6 +553,24 @@ export function showFieldError(ctl, msg) {
 	inputs.forEach((i) => (msg ? i.setAttribute('aria-invalid', 'true') : i.removeAttribute('aria-invalid')));
 }
 
+// What a PATCH sends: the fields of body that differ from current.
+export function changedFields(body, current) {
+	const out = {};
+	for (const [k, v] of Object.entries(body))
+		if (JSON.stringify(v) !== JSON.stringify(current[k] === undefined ? null : current[k]))
+			out[k] = v;
+	return out;
+}
+
+// What a POST sends: body without its empty (null) fields.
+export function withoutNulls(body) {
+	const out = {};
+	for (const [k, v] of Object.entries(body))
+		if (v !== null)
+			out[k] = v;
+	return out;
+}
+
 // A form over defs. opts: {values, groups, groupKey, visible(key)}.
 // Returns {el, controls, validate(rulesFn, base) → {body, errors}, showErrors}.
 export class RecordForm {
@@ -610,6 +628,22 @@ export class RecordForm {
 			}, errors[k]));
 		})));
 		this.summary.focus();
+	}
+
+	// Sends with request() while submit is disabled and status says so;
+	// the saved record, or null after showing the server's error here.
+	async send(submit, status, request) {
+		submit.disabled = true;
+		clear(status, h('p', { class: 'muted' }, t('reg.saving')));
+		try {
+			return await request();
+		} catch (e) {
+			clear(status);
+			this.showServerError(e);
+			return null;
+		} finally {
+			submit.disabled = false;
+		}
 	}
 
 	// A server error naming a field goes next to that field.

@@ -8,8 +8,9 @@
 // highlighted. The workflow buttons post to /api/v1/incidents/{id}/...
 // Device states at a glance: counts per state and the devices in alarm,
 // trouble or communication failure, for the chosen commune (the communes
-// offered are those of the user's scope). Users who may read facilities
-// get a link to the facilities still to connect a transmitter.
+// offered are those of the user's scope). A link leads to the registered
+// transmitters; users who may read facilities get one to the facilities
+// still to connect a transmitter.
 import { h, clear, icon } from '../dom.js';
 import { t, locale } from '../i18n.js';
 import { apiGet, ApiError } from '../api.js';
@@ -514,7 +515,11 @@ export function mount(container, route, ctx) {
 	loadCommunes();
 	reload(false);
 	whenUserKnown().then(() => {
-		if (!state.destroyed && hasPerm('facility.read'))
+		if (state.destroyed)
+			return;
+		toolsEl.appendChild(h('a', { class: 'btn btn-small btn-secondary', href: '#/alarms/devices',
+			'data-testid': 'board-devices-link' }, t('board.devices')));
+		if (hasPerm('facility.read'))
 			toolsEl.appendChild(h('a', { class: 'btn btn-small btn-secondary', href: '#/alarms/unconnected',
 				'data-testid': 'board-unconnected' }, t('board.unconnected')));
 	});

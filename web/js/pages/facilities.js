@@ -4,7 +4,7 @@
 // cursor paging and CSV/XLSX export of the whole filtered set.
 import { h, clear, icon } from '../dom.js';
 import { t } from '../i18n.js';
-import { exportButtons, makeLoader, apiPage, pager } from '../listpage.js';
+import { makeLoader, pager, showList, listTable } from '../listpage.js';
 import {
 	label, complianceBadge, COMPLIANCE, ITEM_CODES, itemText, FAC_CATS_105,
 	FAC_STATUS, loadSession, can,
@@ -97,8 +97,7 @@ class FacilitiesPage {
 				el.value = q.get(k) || '';
 		}
 		const p = apiParams(q);
-		clear(this.exports, exportButtons('/facilities', p));
-		this.load(apiPage('/facilities', Object.assign(p, { limit: LIMIT, cursor: q.get('cursor') })), (page) => this.render(page));
+		showList(this, '/facilities', p, LIMIT);
 	}
 
 	render(page) {
@@ -108,15 +107,13 @@ class FacilitiesPage {
 			return;
 		}
 		const cols = ['facilities.col.id', 'facilities.col.name', 'facilities.category', 'houses.col.unit', 'houses.col.compliance', 'facilities.status'];
-		const table = h('table', { class: 'reg-table', id: 'facilities-table' },
-			h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
-			h('tbody', null, items.map((f) => h('tr', { 'data-id': f.id },
+		const table = listTable('facilities-table', cols, items, (f) => h('tr', { 'data-id': f.id },
 				h('td', { 'data-label': t(cols[0]) }, h('a', { class: 'mono', href: '#/facilities/' + encodeURIComponent(f.id) }, f.id)),
 				h('td', { 'data-label': t(cols[1]) }, f.name || '', f.address ? h('div', { class: 'muted small' }, f.address) : null),
 				h('td', { 'data-label': t(cols[2]) }, label('fac.cat.', f.category)),
 				h('td', { 'data-label': t(cols[3]) }, f.unit_name || f.unit || ''),
 				h('td', { 'data-label': t(cols[4]) }, complianceBadge(f.compliance)),
-				h('td', { 'data-label': t(cols[5]) }, label('fac.status.', f.status))))));
+				h('td', { 'data-label': t(cols[5]) }, label('fac.status.', f.status))));
 		clear(this.results, h('p', { class: 'results-summary muted' }, t('reg.shown', { n: items.length })),
 			h('div', { class: 'table-wrap' }, table), pager('#/facilities', this.query, page.next_cursor));
 	}

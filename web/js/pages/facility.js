@@ -16,7 +16,7 @@ import { apiUrl } from '../api.js';
 import {
 	apiFetch, apiSend, errorBox, label, complianceBadge, FACILITY_FIELDS, FACILITY_GROUPS,
 	facilityRules, RecordForm, fmtValue, fmtTime, dl, loadSession, can, formatHouseId,
-	FAC_CATS_105, FAC_CATS_136, itemText, today, serverMessage, fieldControl, showFieldError,
+	FAC_CATS_105, FAC_CATS_136, itemText, today, serverMessage, fieldControl, showFieldError, changedFields, withoutNulls,
 } from '../register.js';
 import { failingList, loadHistory, renderFires } from './house.js';
 
@@ -101,28 +101,10 @@ function renderForm(c, f) {
 		const { body, errors } = form.validate(facilityRules, f || {});
 		if (Object.keys(errors).length)
 			return;
-		let payload = body;
-		if (editing) {
-			payload = {};
-			for (const [k, v] of Object.entries(body))
-				if (JSON.stringify(v) !== JSON.stringify(f[k] === undefined ? null : f[k]))
-					payload[k] = v;
-		} else {
-			for (const k of Object.keys(payload))
-				if (payload[k] === null)
-					delete payload[k];
-		}
-		submit.disabled = true;
-		clear(status, h('p', { class: 'muted' }, t('reg.saving')));
-		try {
-			const saved = editing ? await apiSend('PATCH', '/facilities/' + f.id, payload) : await apiSend('POST', '/facilities', payload);
+		const payload = editing ? changedFields(body, f) : withoutNulls(body);
+		const saved = await form.send(submit, status, () => (editing ? apiSend('PATCH', '/facilities/' + f.id, payload) : apiSend('POST', '/facilities', payload)));
+		if (saved)
 			window.location.hash = '#/facilities/' + saved.id;
-		} catch (e) {
-			clear(status);
-			form.showServerError(e);
-		} finally {
-			submit.disabled = false;
-		}
 	} }, form.summary, Array.from(form.sections.values()),
 	h('div', { class: 'form-actions' }, submit, h('a', { class: 'btn btn-link', href: editing ? '#/facilities/' + f.id : '#/facilities' }, t('reg.cancel'))),
 	status);

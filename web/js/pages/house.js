@@ -11,7 +11,7 @@ import { inspectionPhotos } from './inspect.js';
 import {
 	apiFetch, apiSend, errorBox, label, complianceBadge, stateBadge, formatHouseId, parseHouseId,
 	HOUSE_FIELDS, HOUSE_GROUPS, houseTemplate, houseRules, RecordForm, fmtValue, fmtTime, dl, itemText,
-	loadSession, can, serverMessage, showFieldError, fieldControl,
+	loadSession, can, serverMessage, showFieldError, fieldControl, changedFields, withoutNulls,
 } from '../register.js';
 
 export function mount(container, route) {
@@ -226,28 +226,10 @@ function renderForm(view, c, house) {
 		const { body, errors } = form.validate(houseRules, house || {});
 		if (Object.keys(errors).length)
 			return;
-		let payload = body;
-		if (editing) {
-			payload = {};
-			for (const [k, v] of Object.entries(body))
-				if (JSON.stringify(v) !== JSON.stringify(house[k] === undefined ? null : house[k]))
-					payload[k] = v;
-		} else {
-			for (const k of Object.keys(payload))
-				if (payload[k] === null)
-					delete payload[k];
-		}
-		submit.disabled = true;
-		clear(status, h('p', { class: 'muted' }, t('reg.saving')));
-		try {
-			const saved = editing ? await apiSend('PATCH', '/houses/' + house.id, payload) : await apiSend('POST', '/houses', payload);
+		const payload = editing ? changedFields(body, house) : withoutNulls(body);
+		const saved = await form.send(submit, status, () => (editing ? apiSend('PATCH', '/houses/' + house.id, payload) : apiSend('POST', '/houses', payload)));
+		if (saved)
 			window.location.hash = '#/houses/' + saved.id;
-		} catch (e) {
-			clear(status);
-			form.showServerError(e);
-		} finally {
-			submit.disabled = false;
-		}
 	} },
 	form.summary,
 	h('p', { class: 'hint' }, t('house.templateHint')),

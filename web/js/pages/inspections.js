@@ -8,7 +8,7 @@
 import { h, clear, icon, fieldError } from '../dom.js';
 import { t } from '../i18n.js';
 import { apiUrl } from '../api.js';
-import { exportButtons, makeLoader, apiPage, pager } from '../listpage.js';
+import { makeLoader, pager, showList, listTable, syncFilters, emptyNote } from '../listpage.js';
 import { label, complianceBadge, formatHouseId, itemText, ITEM_CODES } from '../register.js';
 
 const FILTERS = ['unit', 'target_kind', 'kind', 'compliance', 'failing_item', 'from', 'to'];
@@ -113,28 +113,17 @@ class InspectionsPage {
 	update(route) {
 		const q = route.query;
 		this.query = q;
-		const p = {};
-		for (const k of FILTERS) {
-			this.els[k].value = q.get(k) || '';
-			if (this.errs[k])
-				fieldError(this.els[k], this.errs[k], '');
-			if (q.get(k))
-				p[k] = q.get(k);
-		}
-		clear(this.exports, exportButtons('/inspections', p));
-		this.load(apiPage('/inspections', Object.assign({}, p, { limit: LIMIT, cursor: q.get('cursor') })), (page) => this.render(page));
+		for (const [k, p] of Object.entries(this.errs))
+			fieldError(this.els[k], p, '');
+		showList(this, '/inspections', syncFilters(this.els, q, FILTERS), LIMIT);
 	}
 
 	render(page) {
 		const items = page.items || [];
-		if (!items.length) {
-			clear(this.results, h('p', { class: 'empty card', 'data-testid': 'insp-empty' }, t('insp.empty')));
-			return;
-		}
+		if (!items.length)
+			return clear(this.results, emptyNote('insp-empty', 'insp.empty'));
 		const cols = ['date', 'kind', 'target', 'unit', 'inspector', 'outcome', 'record'].map((c) => 'insp.col.' + c);
-		const table = h('table', { class: 'reg-table', id: 'inspections-table' },
-			h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, t(c))))),
-			h('tbody', null, items.map((o) => h('tr', { 'data-id': String(o.id), 'data-target': o.target_id },
+		const table = listTable('inspections-table', cols, items, (o) => h('tr', { 'data-id': String(o.id), 'data-target': o.target_id },
 				h('td', { 'data-label': t(cols[0]), class: 'nowrap' }, o.date || ''),
 				h('td', { 'data-label': t(cols[1]) }, label('reg.kind.', o.kind)),
 				h('td', { 'data-label': t(cols[2]) }, targetCell(o)),
@@ -144,7 +133,7 @@ class InspectionsPage {
 					(o.failing_items || []).length ? h('ul', { class: 'small insp-failing' }, o.failing_items.map((c) => h('li', null, itemText(c)))) : null),
 				h('td', { 'data-label': t(cols[6]) },
 					o.record_number ? h('div', { class: 'small', 'data-testid': 'record-number' }, t('insp.recordNo', { number: o.record_number })) : null,
-					h('a', { class: 'btn btn-secondary btn-small', href: apiUrl('/inspections/' + encodeURIComponent(o.id) + '/record.html'), target: '_blank', rel: 'noopener', 'data-testid': 'print-record' }, t('insp.print')))))));
+					h('a', { class: 'btn btn-secondary btn-small', href: apiUrl('/inspections/' + encodeURIComponent(o.id) + '/record.html'), target: '_blank', rel: 'noopener', 'data-testid': 'print-record' }, t('insp.print')))));
 		clear(this.results, h('p', { class: 'results-summary muted' }, t('insp.shown', { n: items.length })),
 			h('div', { class: 'table-wrap' }, table), pager('#/inspections', this.query, page.next_cursor));
 	}
