@@ -25,6 +25,7 @@
 #include "register/forms.h"
 #include "store/register.h"
 #include "store/register_forms.h"
+#include "store/register_photos.h"
 
 const struct param_spec api_form_id_params[] = {
 	{.name = "id", .in = PARAM_IN_PATH, .type = PARAM_DIGITS, .required = 1, .max_len = 18,
@@ -151,6 +152,20 @@ void api_inspection_record(struct req *r, struct resp *out)
 			json_object_set_new(ctx, "representative",
 					    json_pack("{s:s,s:s}", "name", jstr(head, "name"),
 						      "role", "Chủ hộ"));
+	}
+	json_t *photos = NULL;
+	if (store_photo_list(r->app->store, id, &photos) == STORE_OK) {
+		size_t k;
+		json_t *ph, *list = json_array();
+		json_array_foreach(photos, k, ph) {
+			char url[96];
+			snprintf(url, sizeof url, "/api/v1/inspections/%lld/photos/%lld", id,
+				 (long long)json_integer_value(json_object_get(ph, "id")));
+			json_array_append_new(list, json_pack("{s:s,s:O}", "url", url, "item",
+							      json_object_get(ph, "item")));
+		}
+		json_object_set_new(ctx, "photos", list);
+		json_decref(photos);
 	}
 	if (forms_render_inspection(ctx, &b) != 0) {
 		buf_free(&b);

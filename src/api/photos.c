@@ -244,6 +244,18 @@ static void photo_decorate(json_t *p)
 	json_object_set_new(p, "url", json_string(url));
 }
 
+/* Replies for a store code of one photo (404 "photo", 500...): 1 when it
+ * did, 0 for STORE_OK. */
+static int photo_store_failed(struct req *r, struct resp *out, int rc)
+{
+	if (rc == STORE_NOT_FOUND)
+		http_reply_error(r, out, 404, "not_found", "Không tìm thấy ảnh / Photo not found",
+				 "photo");
+	else if (rc != STORE_OK)
+		api_reg_store_error(r, out, rc, NULL);
+	return rc != STORE_OK;
+}
+
 /* ---- handlers ----------------------------------------------------------------- */
 
 void api_inspection_photo_add(struct req *r, struct resp *out)
@@ -345,15 +357,8 @@ void api_inspection_photo_get(struct req *r, struct resp *out)
 	int rc = store_photo_get(r->app->store, json_integer_value(json_object_get(insp, "id")),
 				 req_param_int(r, "photo", 0), &photo);
 	json_decref(insp);
-	if (rc == STORE_NOT_FOUND) {
-		http_reply_error(r, out, 404, "not_found", "Không tìm thấy ảnh / Photo not found",
-				 "photo");
+	if (photo_store_failed(r, out, rc))
 		return;
-	}
-	if (rc != STORE_OK) {
-		api_reg_store_error(r, out, rc, NULL);
-		return;
-	}
 	const char *sha = json_string_value(json_object_get(photo, "sha256"));
 	const char *ctype = json_string_value(json_object_get(photo, "content_type"));
 	if (photo_rel_path(sha, ctype, rel, sizeof rel) != 0) {
@@ -378,6 +383,39 @@ void api_inspection_photo_get(struct req *r, struct resp *out)
 		return;
 	}
 	http_reply_raw(r, out, 200, ctype_a, data, len);
+}
+
+void api_inspection_photo_delete(struct req *r, struct resp *out)
+{
+	json_t *insp = inspection_for(r, out, 1), *photo = NULL;
+	long long others = 0;
+	char rel[PHOTO_PATH_MAX];
+	if (!insp)
+		return;
+	long long iid = json_integer_value(json_object_get(insp, "id"));
+	json_decref(insp);
+	int rc = store_photo_delete(r->app->store, iid, req_param_int(r, "photo", 0), &photo,
+				    &others);
+	if (photo_store_failed(r, out, rc))
+		return;
+	const char *sha = json_string_value(json_object_get(photo, "sha256"));
+	const char *ctype = json_string_value(json_object_get(photo, "content_type"));
+	/* the bytes go with the last row that holds them */
+	if (others == 0 && photo_rel_path(sha, ctype, rel, sizeof rel) == 0) {
+		const char *dir = r->app->cfg.data ? r->app->cfg.data : "data";
+		char *path = arena_printf(r->arena, "%s/%s", dir, rel);
+		if (unlink(path) != 0 && errno != ENOENT)
+			log_error("photos: unlink %s: %s", path, strerror(errno));
+	}
+	char sid[32];
+	snprintf(sid, sizeof sid, "%lld", iid);
+	json_t *a = json_pack("{s:O,s:O,s:O,s:b}", "photo_id", json_object_get(photo, "id"), "item",
+			      json_object_get(photo, "item"), "sha256",
+			      json_object_get(photo, "sha256"), "file_removed", others == 0);
+	audit_log(r, "inspection.photo.delete", "inspection", sid, a);
+	json_decref(a);
+	json_decref(photo);
+	http_reply_raw(r, out, 204, NULL, "", 0);
 }
 
 /* ---- inspections carry their photos ------------------------------------------- */

@@ -38,6 +38,9 @@ int photo_media_type_ok(const char *content_type);
 int photo_rel_path(const char *sha256, const char *content_type, char *out, size_t outlen);
 
 void api_inspection_photo_add(struct req *r, struct resp *out);
+/* DELETE .../photos/{photo}: the rights of adding one; 204. The file goes
+ * too when no other inspection holds the same image. Audited. */
+void api_inspection_photo_delete(struct req *r, struct resp *out);
 void api_inspection_photo_list(struct req *r, struct resp *out);
 void api_inspection_photo_get(struct req *r, struct resp *out);
 extern const struct param_spec api_photo_add_params[];

@@ -236,6 +236,11 @@ const struct route api_routes[] = {
      .handler = api_inspection_photo_get, .perm = PERM_SELF, .params = api_photo_get_params,
      .summary = "One photo's bytes (image/jpeg, image/png or image/webp)",
      .tag = "inspections"},
+    {.method = "DELETE", .pattern = "/api/v1/inspections/{id}/photos/{photo}",
+     .handler = api_inspection_photo_delete, .perm = PERM_SELF, .params = api_photo_get_params,
+     .summary = "Remove a photo taken by mistake (204); the rights of adding one; the file "
+		"goes too when no other inspection holds the same image; audited",
+     .tag = "inspections"},
     {.method = "GET", .pattern = "/api/v1/penalties/{id}/decision.html",
      .handler = api_penalty_decision, .perm = PERM_FACILITY_READ, .params = api_form_id_params,
      .summary = "Printable administrative penalty decision (quyết định xử phạt, A4 HTML)",

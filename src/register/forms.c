@@ -529,6 +529,23 @@ int forms_render_inspection(const json_t *ctx, struct buf *out)
 			  str(insp, "inspector"));
 	}
 	buf_puts(&b, "</tr></table>\n");
+	/* photos taken during the inspection, after the signatures */
+	const json_t *photos = json_object_get(ctx, "photos");
+	if (json_array_size(photos)) {
+		buf_puts(&b, "<section class=\"photo-appendix\">\n<h2>Ảnh chụp kèm theo biên "
+			     "bản</h2>\n<div class=\"photos\">\n");
+		json_array_foreach(photos, i, it) {
+			const char *url = str(it, "url");
+			if (!url || strncmp(url, "/api/v1/inspections/", 20) != 0)
+				continue; /* only our own photo URLs */
+			buf_puts(&b, "<figure><img src=\"");
+			forms_escape(&b, url);
+			buf_printf(&b, "\" alt=\"Ảnh %zu\"><figcaption>Ảnh %zu — ", i + 1, i + 1);
+			forms_escape(&b, result_title(results, str(it, "item")));
+			buf_puts(&b, "</figcaption></figure>\n");
+		}
+		buf_puts(&b, "</div>\n</section>\n");
+	}
 	json_t *iid = json_object_get(insp, "id");
 	struct buf foot = {0};
 	buf_printf(&foot, "Biên bản số %s · mã hồ sơ kiểm tra %lld · %s %s",

@@ -70,7 +70,9 @@ void forms_inspection_number(long long seq, char *out, size_t outlen);
  *    "inspection": the stored inspection (kind, date, inspector, results
  *                  [{code,result,required,note}], compliance,
  *                  failing_items, notes, id),
- *    "violations": [{"item_code","description","deadline"}] (optional)}
+ *    "violations": [{"item_code","description","deadline"}] (optional),
+ *    "photos": [{"url","item"}] (optional: an appendix of the photos,
+ *              only /api/v1/inspections/... URLs)}
  * 0, or -1 when ctx lacks the inspection or target (nothing appended). */
 int forms_render_inspection(const json_t *ctx, struct buf *out);
 

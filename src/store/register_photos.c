@@ -171,3 +171,45 @@ int store_photo_list_target(struct store *st, const char *target_kind, const cha
 	db_bind_text(s, 2, target_id);
 	return photo_query(s, items);
 }
+
+int store_photo_delete(struct store *st, long long inspection_id, long long photo_id,
+		       json_t **out, long long *others)
+{
+	*out = NULL;
+	*others = 0;
+	int rc = db_begin_write(st);
+	if (rc != STORE_OK)
+		return rc;
+	rc = store_photo_get(st, inspection_id, photo_id, out);
+	if (rc == STORE_OK) {
+		struct db_stmt *s = db_prepare(st, "DELETE FROM inspection_photos WHERE id = $1");
+		if (!s) {
+			rc = STORE_ERROR;
+		} else {
+			db_bind_int(s, 1, photo_id);
+			int r = db_step(s);
+			db_finish(s);
+			rc = r == DB_DONE ? STORE_OK : r < 0 ? r : STORE_ERROR;
+		}
+	}
+	if (rc == STORE_OK) {
+		struct db_stmt *s =
+		    db_prepare(st, "SELECT count(*) FROM inspection_photos WHERE sha256 = $1");
+		if (!s) {
+			rc = STORE_ERROR;
+		} else {
+			db_bind_text(s, 1, json_string_value(json_object_get(*out, "sha256")));
+			int r = db_step(s);
+			*others = r == DB_ROW ? db_col_int(s, 0) : 0;
+			db_finish(s);
+			rc = r == DB_ROW ? STORE_OK : r < 0 ? r : STORE_ERROR;
+		}
+	}
+	if (rc == STORE_OK && (rc = db_commit(st)) == STORE_OK)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		db_rollback(st);
+	json_decref(*out);
+	*out = NULL;
+	return rc;
+}

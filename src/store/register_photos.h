@@ -28,6 +28,12 @@ int store_photo_list(struct store *st, long long inspection_id, json_t **items);
 /* One photo of the inspection; STORE_NOT_FOUND when the id belongs to
  * another inspection or to none. */
 int store_photo_get(struct store *st, long long inspection_id, long long photo_id, json_t **out);
+/* Removes one photo of the inspection (STORE_NOT_FOUND as store_photo_get)
+ * in one write transaction; *out: the removed row, *others: how many rows
+ * (of any inspection) still hold the same content, so that the caller
+ * removes the file when none does. */
+int store_photo_delete(struct store *st, long long inspection_id, long long photo_id,
+		       json_t **out, long long *others);
 /* Every photo of every inspection of a target ("house" | "facility", id),
  * ordered by inspection then id: one query for an inspection list. */
 int store_photo_list_target(struct store *st, const char *target_kind, const char *target_id,

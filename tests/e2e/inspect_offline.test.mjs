@@ -221,6 +221,20 @@ test('offline checklist with a photo: kept on the phone, result and photo sent w
 	assert.match(bytes.headers.get('content-type'), /^image\/(jpeg|png)$/);
 	assert.ok(bytes.bytes.length > 100);
 	assert.equal((await page.evaluate(async () => (await (await import('/js/offline.js')).listQueue()).length)), 0, 'queue empty');
+
+	// Taken by mistake: removed from the house card (asked twice), gone on the server.
+	await page.goto(BASE + '/#/houses/' + target);
+	const box = page.locator('.thumb-box[data-photo="' + src + '"]');
+	await box.waitFor({ timeout: TIMEOUT });
+	const del = box.locator('[data-testid="photo-delete"]');
+	await del.click();
+	assert.equal(await del.textContent(), 'Bấm lần nữa để xóa ảnh');
+	assert.equal((await api.call('GET', src.replace('/api/v1', ''))).status, 200, 'not yet');
+	await del.click();
+	await box.waitFor({ state: 'detached', timeout: TIMEOUT });
+	assert.equal((await api.call('GET', src.replace('/api/v1', ''))).status, 404);
+	const later = await api.call('GET', '/houses/' + target + '/inspections');
+	assert.equal(later.body.items[0].results.find((r) => r.code === 'LOI_THOAT_NAN_2').photos.length, 0);
 	await checkClean(page, s.problems);
 	await s.context.close();
 });

@@ -6,7 +6,9 @@ never written over the newer record).
 Photos: POST /api/v1/inspections/{id}/photos?item=CODE with the image
 bytes (type from the magic bytes: JPEG, PNG, WebP), 8 MiB at most, stored
 once per content (a re-sent photo answers 200 with the same id), scope as
-the inspection, listed per item in the inspection JSON, GET of the bytes.
+the inspection, listed per item in the inspection JSON, GET of the bytes,
+DELETE of one taken by mistake (its file too when no other inspection
+holds the same image), and an appendix of them on the printed record.
 Conflicts: houses and facilities carry "version" (JSON and ETag); PATCH
 with a stale If-Match / "version" is 409 "conflict" with the current
 record and changes nothing; the current version applies and adds one."""
@@ -202,10 +204,76 @@ def test_out_of_scope_404(demo, tok):
     assert call(demo.url, "GET", up.json()["url"], tok("auditor")).status_code in (403, 404)
 
 
+def test_delete_photo(demo, tok, insp):
+    t = tok("commune_officer")
+    # the same image in two inspections: one file, two rows
+    other = inspect(demo, t, insp["house"])
+    assert other.status_code == 201, other.text
+    oid = other.json()["id"]
+    data = jpeg_bytes(b"mistake")
+    a = upload(demo, t, insp["id"], "LOI_THOAT_NAN_2", data).json()
+    b = upload(demo, t, oid, "LOI_THOAT_NAN_2", data).json()
+    path = os.path.join(demo.dir, "photos", a["sha256"][:2], a["sha256"] + ".jpg")
+    assert os.path.exists(path)
+
+    # only with the rights of adding one, inside the scope
+    assert call(demo.url, "DELETE", a["url"]).status_code == 401
+    assert call(demo.url, "DELETE", a["url"], tok("dispatcher")).status_code == 403
+    assert call(demo.url, "DELETE", a["url"], tok("citizen")).status_code == 404
+    assert call(demo.url, "GET", a["url"], t).status_code == 200
+
+    r = call(demo.url, "DELETE", a["url"], t)
+    assert r.status_code == 204, r.text
+    assert call(demo.url, "GET", a["url"], t).status_code == 404
+    assert call(demo.url, "DELETE", a["url"], t).status_code == 404
+    lst = call(demo.url, "GET", "/api/v1/inspections/%s/photos" % insp["id"], t).json()["items"]
+    assert a["id"] not in [x["id"] for x in lst]
+    # the other inspection still shows it: the file stays
+    assert os.path.exists(path)
+    g = call(demo.url, "GET", b["url"], t)
+    assert g.status_code == 200 and g.content == data
+    # the last row goes: so does the file
+    assert call(demo.url, "DELETE", b["url"], t).status_code == 204
+    assert not os.path.exists(path)
+    # a photo id of another inspection is not this one's
+    c = upload(demo, t, oid, "LOI_THOAT_NAN_2", png_bytes(4, 4)).json()
+    r = call(demo.url, "DELETE", "/api/v1/inspections/%s/photos/%s" % (insp["id"], c["id"]), t)
+    assert r.status_code == 404
+    assert call(demo.url, "GET", c["url"], t).status_code == 200
+
+    audit = call(demo.url, "GET", "/api/v1/audit?action=inspection.photo.delete&limit=50",
+                 tok("auditor")).json()["items"]
+    mine = [e for e in audit if e["record_id"] in (str(insp["id"]), str(oid))
+            and a["sha256"] in str(e)]
+    assert len(mine) == 2, audit
+
+
+def test_record_prints_its_photos(demo, tok):
+    t = tok("commune_officer")
+    h = new_house(demo, t, number="71")
+    r = inspect(demo, t, h["id"])
+    assert r.status_code == 201, r.text
+    iid = r.json()["id"]
+    plain = call(demo.url, "GET", "/api/v1/inspections/%s/record.html" % iid, t).text
+    assert "Ảnh chụp kèm theo" not in plain
+    p1 = upload(demo, t, iid, "LOI_THOAT_NAN_2", jpeg_bytes(b"rec1")).json()
+    p2 = upload(demo, t, iid, "LOI_THOAT_NAN_2", png_bytes(5, 5)).json()
+    html = call(demo.url, "GET", "/api/v1/inspections/%s/record.html" % iid, t).text
+    assert "Ảnh chụp kèm theo biên bản" in html
+    assert html.index(p1["url"]) < html.index(p2["url"])
+    assert 'alt="Ảnh 1"' in html and "Ảnh 2 — " in html
+    # the appendix follows the signatures
+    assert html.index("signatures") < html.index("photo-appendix")
+    assert call(demo.url, "DELETE", p2["url"], t).status_code == 204
+    html = call(demo.url, "GET", "/api/v1/inspections/%s/record.html" % iid, t).text
+    assert p1["url"] in html and p2["url"] not in html
+
+
 def test_openapi_lists_photo_route(demo):
     spec = demo.get("/api/v1/openapi.json").json()
     assert "/api/v1/inspections/{id}/photos" in spec["paths"]
     assert "post" in spec["paths"]["/api/v1/inspections/{id}/photos"]
+    assert "delete" in spec["paths"]["/api/v1/inspections/{id}/photos/{photo}"]
 
 
 # ---- edit conflicts ------------------------------------------------------------------

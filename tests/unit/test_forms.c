@@ -182,6 +182,27 @@ static void test_render_inspection(void **state)
 	assert_non_null(strstr(h, "Ghi chú &amp; thêm"));
 	assert_non_null(strstr(h, "ĐẠI DIỆN HỘ GIA ĐÌNH"));
 	assert_non_null(strstr(h, "ĐẠI DIỆN ĐƠN VỊ KIỂM TRA"));
+	assert_null(strstr(h, "photo-appendix"));
+	json_decref(ctx);
+	buf_free(&b);
+
+	/* photos: an appendix after the signatures, our own URLs only */
+	ctx = inspection_ctx("periodic");
+	json_object_set_new(ctx, "photos",
+			    json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "url",
+				      "/api/v1/inspections/124/photos/7", "item", "LOI_THOAT_NAN_2",
+				      "url", "javascript:alert(1)", "item", "LOI_THOAT_NAN_2", "url",
+				      "/api/v1/inspections/124/photos/9\"onerror=x", "item",
+				      "BINH_CHUA_CHAY"));
+	assert_int_equal(forms_render_inspection(ctx, &b), 0);
+	h = buf_str(&b);
+	assert_non_null(strstr(h, "Ảnh chụp kèm theo biên bản"));
+	assert_true(strstr(h, "class=\"signatures\"") < strstr(h, "photo-appendix"));
+	assert_non_null(strstr(h, "<img src=\"/api/v1/inspections/124/photos/7\" alt=\"Ảnh 1\">"));
+	assert_non_null(strstr(h, "Ảnh 1 — Có lối thoát nạn thứ hai"));
+	assert_null(strstr(h, "javascript:"));
+	assert_null(strstr(h, "9\"onerror"));
+	assert_non_null(strstr(h, "9&quot;onerror=x"));
 	json_decref(ctx);
 	buf_free(&b);
 

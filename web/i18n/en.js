@@ -543,6 +543,7 @@ export default {
 	'inspect.note': 'Note',
 	'inspect.photo': 'Take a photo',
 	'inspect.photoRemove': 'Remove photo',
+	'inspect.photoRemoveConfirm': 'Click again to remove',
 	'inspect.required': 'Required',
 	'inspect.optional': 'Recommended',
 	'inspect.progress': '{done} of {total} items answered',

@@ -544,6 +544,7 @@ export default {
 	'inspect.note': 'Ghi chú',
 	'inspect.photo': 'Chụp ảnh',
 	'inspect.photoRemove': 'Xóa ảnh',
+	'inspect.photoRemoveConfirm': 'Bấm lần nữa để xóa ảnh',
 	'inspect.required': 'Bắt buộc',
 	'inspect.optional': 'Khuyến nghị',
 	'inspect.progress': 'Đã đánh giá {done}/{total} hạng mục',

@@ -67,6 +67,11 @@ const NAV_PERM = {
 };
 const STAFF_ONLY = new Set(['accounts', 'audit', 'overdue', 'import', 'catalogue', 'inspections']);
 
+// Pages reached from a navigation entry: that entry stays marked current.
+const NAV_PARENT = {
+	house: 'houses', facility: 'facilities', unconnected: 'alarms', devices: 'alarms', device: 'alarms',
+};
+
 // Pages that depend on who is signed in: drawn again when that changes.
 const USER_PAGES = new Set(['accounts', 'audit', 'overdue', 'import', 'catalogue', 'inspections']);
 
@@ -188,7 +193,7 @@ function forcePasswordChange(info) {
 
 function updateTitle(info) {
 	const nav = NAV.find((n) => n.name === info.name);
-	const titles = { login: 'login.title', password: 'password.title', house: 'house.title', facility: 'facility.title', inspect: 'inspect.title', declare: 'declare.title', unconnected: 'unconn.title' };
+	const titles = { login: 'login.title', password: 'password.title', house: 'house.title', facility: 'facility.title', inspect: 'inspect.title', declare: 'declare.title', unconnected: 'unconn.title', devices: 'dev.title', device: 'dev.title' };
 	let page = nav ? t(nav.key) : t(titles[info.name] || 'notfound.title');
 	document.title = page + ' · ' + t('app.short');
 }
@@ -236,7 +241,7 @@ async function main() {
 	let active = null;
 	let activeInfo = null;
 	router.onChange((info) => {
-		active = info.name;
+		active = NAV_PARENT[info.name] || info.name;
 		activeInfo = info;
 		if (userBox.closeMenu)
 			userBox.closeMenu(false);

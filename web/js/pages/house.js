@@ -139,7 +139,10 @@ export function renderFires(el, items) {
 
 export async function loadHistory(path, el) {
 	try {
-		const r = await apiFetch(path);
+		const [r] = await Promise.all([apiFetch(path), loadSession()]);
+		// who may remove a photo: the rights of adding one
+		const write = can(path.startsWith('/facilities/') ? 'facility.write' : 'house.write');
+		const canDelete = (i) => write && (i.kind === 'self' || can('inspect'));
 		const items = (r && r.items) || [];
 		if (!items.length) {
 			clear(el, h('p', { class: 'muted' }, t('reg.historyNone')));
@@ -149,7 +152,7 @@ export async function loadHistory(path, el) {
 			h('strong', null, i.date), ' · ', label('reg.kind.', i.kind), ' · ', complianceBadge(i.compliance),
 			' · ', i.inspector || '',
 			(i.failing_items || []).length ? h('ul', { class: 'failing-sub' }, i.failing_items.map((code) => h('li', null, itemText(code)))) : null,
-			inspectionPhotos(i)))));
+			inspectionPhotos(i, canDelete(i))))));
 	} catch (e) {
 		clear(el, errorBox(e));
 	}

@@ -9,7 +9,7 @@
 import { h, clear } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import {
-	apiFetch, errorBox, label, complianceBadge, formatHouseId, parseHouseId, fmtTime, today,
+	apiFetch, apiSend, serverMessage, errorBox, label, complianceBadge, formatHouseId, parseHouseId, fmtTime, today,
 	loadSession, can, showFieldError, fieldControl, HOUSE_FIELDS, FACILITY_FIELDS, fmtValue, itemText,
 } from '../register.js';
 import {
@@ -406,15 +406,43 @@ function sentPhotos(e) {
 
 // The photos of one inspection as the API lists them per item (results[].
 // photos): a strip of thumbnails, or null. For the inspection history.
-export function inspectionPhotos(insp) {
+// canDelete: each gets a remove button that asks once more before the
+// DELETE; the thumbnail goes when the server has removed it.
+export function inspectionPhotos(insp, canDelete) {
 	const all = [];
 	for (const r of (insp && insp.results) || [])
 		for (const p of r.photos || [])
 			all.push({ code: r.code, url: p.url });
 	if (!all.length)
 		return null;
-	return h('div', { class: 'thumbs', 'data-testid': 'inspection-photos' }, all.map((p, i) => h('a', { class: 'thumb', href: p.url, target: '_blank', rel: 'noopener' },
-		h('img', { src: p.url, alt: t('inspect.photo') + ' ' + (i + 1) + ': ' + itemText(p.code), width: 72, height: 72, loading: 'lazy' }))));
+	return h('div', { class: 'thumbs', 'data-testid': 'inspection-photos' }, all.map((p, i) => {
+		const alt = t('inspect.photo') + ' ' + (i + 1) + ': ' + itemText(p.code);
+		const box = h('span', { class: 'thumb-box', 'data-photo': p.url },
+			h('a', { class: 'thumb', href: p.url, target: '_blank', rel: 'noopener' },
+				h('img', { src: p.url, alt, width: 72, height: 72, loading: 'lazy' })));
+		if (canDelete) {
+			const err = h('span', { class: 'field-error', role: 'alert', hidden: true });
+			const btn = h('button', { type: 'button', class: 'btn btn-link btn-small', 'data-testid': 'photo-delete', 'aria-label': t('inspect.photoRemove') + ' — ' + alt, onClick: async () => {
+				if (btn.dataset.confirm !== '1') {
+					btn.dataset.confirm = '1';
+					btn.textContent = t('inspect.photoRemoveConfirm');
+					return;
+				}
+				btn.disabled = true;
+				try {
+					await apiSend('DELETE', p.url.replace(/^\/api\/v1/, ''));
+					box.remove();
+				} catch (e) {
+					btn.disabled = false;
+					err.textContent = serverMessage(e, getLang()) || String(e.message || e);
+					err.hidden = false;
+				}
+			} }, t('inspect.photoRemove'));
+			box.appendChild(btn);
+			box.appendChild(err);
+		}
+		return box;
+	}));
 }
 
 // Both values of a conflict, field by field: for an edit what the officer
