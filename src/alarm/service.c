@@ -301,6 +301,20 @@ void alarm_service_device_changed(struct app *app, int64_t id)
 		store_device_clear(&r);
 }
 
+int64_t alarm_service_last_heard(struct app *app, int64_t id)
+{
+	struct alarm_state *a = app ? app->alarm : NULL;
+	int64_t ms = 0;
+	if (!a)
+		return 0;
+	pthread_rwlock_rdlock(&a->lock);
+	struct dev *d = dev_by_id(a, id);
+	if (d)
+		ms = atomic_load(&d->last_heard_ms);
+	pthread_rwlock_unlock(&a->lock);
+	return ms;
+}
+
 /* ---- the sink ----
  * sink_lookup and sink_heard run on the receiver thread; sink_store on
  * the receiver's committer thread, one batch at a time in arrival order,

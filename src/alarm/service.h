@@ -26,4 +26,9 @@ void alarm_service_stop(struct app *app);
  * receiver's table (no-op when the service is not running). */
 void alarm_service_device_changed(struct app *app, int64_t id);
 
+/* When the receiver last heard device id (ms, the injectable clock), as it
+ * knows it now: the store has it only after the next flush (every few
+ * seconds). 0 when unknown or the service is not running. */
+int64_t alarm_service_last_heard(struct app *app, int64_t id);
+
 #endif

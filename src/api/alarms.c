@@ -233,6 +233,20 @@ void api_alarm_events_list(struct req *r, struct resp *out)
 
 /* ---- devices ---- */
 
+/* The receiver's own, newer last contact of device o (JSON) over the
+ * stored one. */
+static void device_heard_live(struct req *r, json_t *o)
+{
+	int64_t ms = alarm_service_last_heard(r->app, json_integer_value(json_object_get(o, "id")));
+	const char *stored = json_string_value(json_object_get(o, "last_heard_at"));
+	char iso[40];
+	if (ms <= 0)
+		return;
+	clock_format_iso(ms, iso, sizeof iso);
+	if (!stored || strcmp(iso, stored) > 0)
+		json_object_set_new(o, "last_heard_at", json_string(iso));
+}
+
 void api_devices_list(struct req *r, struct resp *out)
 {
 	struct device_query q = {
@@ -249,6 +263,10 @@ void api_devices_list(struct req *r, struct resp *out)
 	q.account = acct;
 	page_args(r, &q.limit, &q.cursor);
 	int rc = store_device_list(r->app->store, &q, &items, &next);
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+		device_heard_live(r, o);
 	reply_page(r, out, rc, items, next, "thiet-bi-bao-chay", device_cols);
 	free(acct);
 }
@@ -272,6 +290,7 @@ void api_devices_get(struct req *r, struct resp *out)
 		reply_store_error(r, out, rc);
 		return;
 	}
+	device_heard_live(r, d);
 	http_reply_json(r, out, 200, d);
 }
 

@@ -5,6 +5,8 @@ changes at once), incidents, permissions and scope."""
 import json
 import os
 
+import time
+
 import pytest
 import requests
 
@@ -140,6 +142,14 @@ def test_device_create_validate_and_commission(demo, disp):
     got = requests.get(demo.url + "/api/v1/devices/%d" % dev["id"], headers=disp,
                        timeout=30).json()
     assert got["commissioning"] == "tested" and got["last_heard_at"]
+    # The next contact shows at once, before the store's periodic flush.
+    time.sleep(1.1)
+    assert send(demo, frame(acct="9A01", line="3", ident="ADM-CID", data="#9A01|1602 00 000",
+                            seq=seq()))["id"] == "ACK"
+    for path in ("/api/v1/devices/%d" % dev["id"], "/api/v1/devices?account=9A01"):
+        again = requests.get(demo.url + path, headers=disp, timeout=30).json()
+        again = again["items"][0] if "items" in again else again
+        assert again["last_heard_at"] > got["last_heard_at"], (path, again, got)
     # A fire alarm of a device not live yet opens no incident.
     assert send(demo, frame(acct="9A01", line="3", data="#9A01|NFA1", seq=seq()))["id"] == "ACK"
     # Now give it an AES key: plain frames are refused, encrypted ones accepted.
