@@ -7,11 +7,14 @@
 #  2. text search latency: a generated city (`pccc generate`), then
 #     GET /api/v1/houses?q=... over HTTP as the city fire police (whole
 #     province in scope), p50/p95 of REGISTER_QUERIES requests — target
-#     p95 < 50 ms at Hà Nội scale.
+#     p95 < 50 ms at Hà Nội scale;
+#  3. the inspections page (GET /api/v1/inspections, a page and the next,
+#     with each filter it offers) on the same city, both users.
 # Besides the wall-clock rate the import reports its rate over the
 # process's CPU time (the bench machine is shared; both go in the row).
 # Scale: the first argument, a number of houses (residents 3.5 per house,
-# facilities 1 per 16 houses, inspections 1 per 10), or `full` for Hà Nội
+# facilities 1 per 16 houses, inspections 1 per 10 or REGISTER_INSPECTIONS),
+# or `full` for Hà Nội
 # (2.5 M houses, 8.8 M residents, 160 k facilities, which takes much
 # longer); default 200000 (small enough for a normal `make bench`), also
 # REGISTER_HOUSES=N or REGISTER_FULL=1. The import reads
@@ -32,7 +35,7 @@ esac
 if [ "${REGISTER_FULL:-0}" = 1 ]; then
 	H=2500000 F=160000 R=8800000 I=250000 IMP=${REGISTER_IMPORT_ROWS:-2500000} scale="full (Hà Nội)"
 else
-	H=${REGISTER_HOUSES:-200000} F=$((H / 16)) R=$((H * 7 / 2)) I=$((H / 10)) IMP=${REGISTER_IMPORT_ROWS:-200000}
+	H=${REGISTER_HOUSES:-200000} F=$((H / 16)) R=$((H * 7 / 2)) I=${REGISTER_INSPECTIONS:-$((H / 10))} IMP=${REGISTER_IMPORT_ROWS:-200000}
 	scale="reduced, $H houses"
 fi
 Q=${REGISTER_QUERIES:-300}
@@ -102,8 +105,9 @@ words = ["nguyen trai", "ngo 12", "kim ma", "giai phong", "tam trinh 105", "lang
          "ba dinh", "cau giay", "lac long quan 27", "xa dan", "thanh xuan"]
 rnd = random.Random(7)
 out = []
+toks = {}
 for user in ("bench.pc07", "bench.xa"):
-    tok = login(user)
+    tok = toks[user] = login(user)
     times = []
     for i in range(n):
         q = urllib.parse.quote(rnd.choice(words))
@@ -114,12 +118,36 @@ for user in ("bench.pc07", "bench.xa"):
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     out.append("%.1f %.1f" % (times[len(times) // 2], times[max(0, -(-len(times) * 95 // 100) - 1)]))
+# the inspections page: a page and the next one, unfiltered and with each
+# filter the page offers (both users)
+filters = ["", "compliance=khong_dam_bao", "target_kind=house", "target_kind=facility",
+           "kind=periodic", "from=2026-01-01&to=2026-03-31"]
+for user in ("bench.pc07", "bench.xa"):
+    tok = toks[user]
+    times = []
+    for i in range(max(1, n // 10)):
+        for f in filters:
+            first = base + "/api/v1/inspections?limit=25" + ("&" + f if f else "")
+            url = first
+            for page in range(2):
+                r = urllib.request.Request(url, headers={"Authorization": "Bearer " + tok})
+                t = time.perf_counter()
+                body = json.loads(urllib.request.urlopen(r).read())
+                times.append((time.perf_counter() - t) * 1000)
+                if not body.get("next_cursor"):
+                    break
+                url = first + "&cursor=" + body["next_cursor"]
+    times.sort()
+    out.append("%.1f %.1f %d" % (times[len(times) // 2], times[max(0, -(-len(times) * 95 // 100) - 1)],
+                                 len(times)))
 print(" ".join(out))
 PY
 )
-read -r p50 p95 c50 c95 <<<"$lat"
+read -r p50 p95 c50 c95 i50 i95 in ic50 ic95 icn <<<"$lat"
 echo "search (city scope): p50 ${p50} ms, p95 ${p95} ms over $Q queries"
 echo "search (one commune): p50 ${c50} ms, p95 ${c95} ms over $Q queries"
+echo "inspections page (city scope): p50 ${i50} ms, p95 ${i95} ms over $in requests"
+echo "inspections page (one commune): p50 ${ic50} ms, p95 ${ic95} ms over $icn requests"
 
 city="$H houses, $R residents, $F facilities"
 [ -n "${REGISTER_CITY:-}" ] && city="the city in REGISTER_CITY, said to hold $H houses"
@@ -130,3 +158,4 @@ echo "Result rows for bench/RESULTS.md:"
 [ "$IMP" -gt 0 ] && echo "| $date | $machine | bench/register.sh ($scale) | bulk import of $IMP houses (CSV read, every row checked, one transaction) | ${imp_rate} rows/s wall (${imp_cpu} rows/s of CPU time) | — | target ≥ 100000 rows/s |"
 echo "| $date | $machine | bench/register.sh ($scale) | address search GET /api/v1/houses?q=&limit=50 as city fire police (whole city; $city), $Q queries | p50 ${p50} ms, p95 ${p95} ms | — | target p95 < 50 ms (at full scale) |"
 echo "| $date | $machine | bench/register.sh ($scale) | the same searches as a commune officer (one commune) | p50 ${c50} ms, p95 ${c95} ms | — | target p95 < 50 ms (at full scale) |"
+echo "| $date | $machine | bench/register.sh ($scale) | inspections page GET /api/v1/inspections?limit=25 (first and next page, unfiltered and per filter; $I inspections) as city fire police / as a commune officer | p50 ${i50} / ${ic50} ms, p95 ${i95} / ${ic95} ms | — | — |"

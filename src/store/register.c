@@ -2918,6 +2918,14 @@ int store_inspection_list(struct store *st, const struct scope *sc, const char *
 			   target_kind, target_id, items);
 }
 
+static size_t strchr_count(const char *s, char c)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == c;
+	return n;
+}
+
 /* "d2026-11-20_42" → date and id; 0, or -1 when malformed. */
 static int insp_cursor_parse(const char *c, char date[11], long long *id)
 {
@@ -2959,20 +2967,22 @@ int store_inspection_search(struct store *st, const struct scope *sc,
 		return STORE_INVALID;
 	if ((rc = scope_units(st, sc, &units)) != STORE_OK)
 		return rc;
+	/* the page of inspections first (newest first, on inspections_date),
+	 * then the labels of its rows only */
 	buf_puts(&b.sql, "SELECT i.id, i.target_kind, i.target_id, i.unit, u.name AS unit_name, "
 			 "i.kind, i.date, i.inspector, i.catalogue_version, i.compliance, "
 			 "i.failing_items, i.notes, "
 			 "coalesce(h.address_text, f.name) AS target_label, "
 			 "CASE WHEN f.id IS NOT NULL THEN f.address END AS target_address, "
 			 "n.seq AS record_seq, n.year AS record_year "
-			 "FROM inspections i "
-			 "LEFT JOIN houses h ON i.target_kind = 'house' AND h.id = i.target_id "
-			 "LEFT JOIN facilities f ON i.target_kind = 'facility' AND f.id = i.target_id "
-			 "LEFT JOIN units u ON u.scheme = '2025' AND u.code = i.unit "
-			 "LEFT JOIN form_numbers n ON n.kind = 'inspection' AND n.record_id = i.id "
-			 "WHERE 1 = 1");
+			 "FROM (SELECT * FROM inspections i WHERE 1 = 1");
 	if (sc && units) {
-		buf_puts(&b.sql, " AND (i.unit IN (SELECT value FROM json_each(");
+		/* a scope of many communes (a city): SQLite would read them all
+		 * through inspections_unit and sort; "+" makes it walk
+		 * inspections_date instead and stop at the page's end */
+		int many = is_sqlite(st) && !q->unit && strchr_count(units, ',') >= FTS_MAX_UNITS;
+		buf_puts(&b.sql, many ? " AND (+i.unit IN (SELECT value FROM json_each("
+				      : " AND (i.unit IN (SELECT value FROM json_each(");
 		qb_text(&b, units);
 		buf_puts(&b.sql, "))");
 		if (sc->own_house_id) {
@@ -3012,16 +3022,26 @@ int store_inspection_search(struct store *st, const struct scope *sc,
 		qb_text(&b, fi);
 	}
 	if (cid) {
-		buf_puts(&b.sql, " AND (i.date < ");
+		/* a row value: one range of inspections_date (an OR of two
+		 * ranges would read and sort everything before the cursor) */
+		buf_puts(&b.sql, " AND (i.date, i.id) < (");
 		qb_text(&b, cdate);
-		buf_puts(&b.sql, " OR (i.date = ");
-		qb_text(&b, cdate);
-		buf_puts(&b.sql, " AND i.id < ");
+		buf_puts(&b.sql, ", ");
 		qb_int(&b, cid);
-		buf_puts(&b.sql, "))");
+		buf_puts(&b.sql, ")");
 	}
 	buf_puts(&b.sql, " ORDER BY i.date DESC, i.id DESC");
-	b.page_limit = q->limit;
+	if (q->limit > 0) {
+		/* one row more than the page: its presence means a next page */
+		buf_puts(&b.sql, " LIMIT ");
+		qb_int(&b, q->limit + 1);
+	}
+	buf_puts(&b.sql, ") i "
+			 "LEFT JOIN houses h ON i.target_kind = 'house' AND h.id = i.target_id "
+			 "LEFT JOIN facilities f ON i.target_kind = 'facility' AND f.id = i.target_id "
+			 "LEFT JOIN units u ON u.scheme = '2025' AND u.code = i.unit "
+			 "LEFT JOIN form_numbers n ON n.kind = 'inspection' AND n.record_id = i.id "
+			 "ORDER BY i.date DESC, i.id DESC");
 	struct db_stmt *s = qb_prepare(st, &b);
 	rc = s ? page_rows(s, q->limit, insp_row, insp_cursor, items, next) : STORE_ERROR;
 	buf_free(&b.sql);
