@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/photos.h"
 #include "api/register_api.h"
 #include "app.h"
 #include "auth/audit.h"
@@ -156,16 +157,10 @@ void api_inspection_record(struct req *r, struct resp *out)
 	json_t *photos = NULL;
 	if (store_photo_list(r->app->store, id, &photos) == STORE_OK) {
 		size_t k;
-		json_t *ph, *list = json_array();
-		json_array_foreach(photos, k, ph) {
-			char url[96];
-			snprintf(url, sizeof url, "/api/v1/inspections/%lld/photos/%lld", id,
-				 (long long)json_integer_value(json_object_get(ph, "id")));
-			json_array_append_new(list, json_pack("{s:s,s:O}", "url", url, "item",
-							      json_object_get(ph, "item")));
-		}
-		json_object_set_new(ctx, "photos", list);
-		json_decref(photos);
+		json_t *ph;
+		json_array_foreach(photos, k, ph)
+			api_photo_decorate(ph); /* "url", next to "item" */
+		json_object_set_new(ctx, "photos", photos);
 	}
 	if (forms_render_inspection(ctx, &b) != 0) {
 		buf_free(&b);

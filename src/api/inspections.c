@@ -329,19 +329,11 @@ static const struct export_col insp_cols[] = {
 	{0},
 };
 
-static const char *insp_kind_vi(const char *k)
-{
-	return !k ? NULL : strcmp(k, "periodic") == 0 ? "Kiểm tra định kỳ"
-		 : strcmp(k, "unannounced") == 0    ? "Kiểm tra đột xuất"
-		 : strcmp(k, "self") == 0	    ? "Tự kiểm tra"
-						    : NULL;
-}
-
 /* Labels for a row of the list: the kinds in Vietnamese and the printed
  * record's number. */
 static void insp_row_labels(json_t *o)
 {
-	const char *k = insp_kind_vi(json_string_value(json_object_get(o, "kind")));
+	const char *k = forms_inspection_kind_vi(json_string_value(json_object_get(o, "kind")));
 	const char *tk = json_string_value(json_object_get(o, "target_kind"));
 	json_t *seq = json_object_get(o, "record_seq");
 	if (k)
@@ -356,6 +348,7 @@ static void insp_row_labels(json_t *o)
 	} else {
 		json_object_set_new(o, "record_number", json_null());
 	}
+	json_object_del(o, "record_seq"); /* shown as record_number */
 }
 
 void api_inspections_list(struct req *r, struct resp *out)

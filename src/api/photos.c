@@ -235,7 +235,7 @@ static int inspection_has_item(json_t *insp, const char *code)
 	return 0;
 }
 
-static void photo_decorate(json_t *p)
+void api_photo_decorate(json_t *p)
 {
 	char url[96];
 	snprintf(url, sizeof url, "/api/v1/inspections/%lld/photos/%lld",
@@ -310,7 +310,7 @@ void api_inspection_photo_add(struct req *r, struct resp *out)
 		api_reg_store_error(r, out, rc, NULL);
 		goto done;
 	}
-	photo_decorate(photo);
+	api_photo_decorate(photo);
 	if (created) {
 		char sid[32];
 		snprintf(sid, sizeof sid, "%lld", iid);
@@ -342,7 +342,7 @@ void api_inspection_photo_list(struct req *r, struct resp *out)
 	size_t i;
 	json_t *p;
 	json_array_foreach(items, i, p)
-		photo_decorate(p);
+		api_photo_decorate(p);
 	out->no_cache = 1;
 	http_reply_list(r, out, items, NULL);
 }
@@ -442,7 +442,7 @@ void api_photos_attach(struct req *r, const char *target_kind, const char *targe
 				if (json_integer_value(json_object_get(p, "inspection_id")) != iid ||
 				    !code || !item || strcmp(code, item) != 0)
 					continue;
-				photo_decorate(p);
+				api_photo_decorate(p);
 				json_array_append_new(
 				    list, json_pack("{s:O,s:O,s:O}", "id", json_object_get(p, "id"),
 						    "url", json_object_get(p, "url"), "content_type",

@@ -37,6 +37,9 @@ int photo_media_type_ok(const char *content_type);
 #define PHOTO_PATH_MAX 96
 int photo_rel_path(const char *sha256, const char *content_type, char *out, size_t outlen);
 
+/* Adds "url" (GET .../inspections/{id}/photos/{photo}) to a stored photo. */
+void api_photo_decorate(json_t *photo);
+
 void api_inspection_photo_add(struct req *r, struct resp *out);
 /* DELETE .../photos/{photo}: the rights of adding one; 204. The file goes
  * too when no other inspection holds the same image. Audited. */

@@ -311,7 +311,7 @@ static void signature(struct buf *b, const char *role, const char *hint, const c
 
 /* ---- inspection record ----------------------------------------------------------- */
 
-static const char *kind_vi(const char *kind)
+const char *forms_inspection_kind_vi(const char *kind)
 {
 	if (kind && strcmp(kind, "periodic") == 0)
 		return "Kiểm tra định kỳ";
@@ -319,7 +319,7 @@ static const char *kind_vi(const char *kind)
 		return "Kiểm tra đột xuất";
 	if (kind && strcmp(kind, "self") == 0)
 		return "Tự kiểm tra";
-	return "Kiểm tra";
+	return NULL;
 }
 
 static const char *result_vi(const char *r)
@@ -428,7 +428,8 @@ int forms_render_inspection(const json_t *ctx, struct buf *out)
 	buf_printf(&b, "<p>Hồi ...... giờ ...... %s, tại: ", dl);
 	field(&b, facility ? str(t, "address") : str(t, "address_text"));
 	buf_puts(&b, "</p>\n<p>Hình thức: <b>");
-	buf_puts(&b, kind_vi(kind));
+	const char *kvi = forms_inspection_kind_vi(kind);
+	buf_puts(&b, kvi ? kvi : "Kiểm tra");
 	buf_puts(&b, "</b></p>\n<p>Chúng tôi gồm:</p>\n");
 	buf_puts(&b, self ? "<p class=\"party\">1. Người kiểm tra:</p>\n"
 			  : "<p class=\"party\">1. Đại diện cơ quan, đơn vị kiểm tra:</p>\n");

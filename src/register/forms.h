@@ -57,6 +57,10 @@ void forms_upper(struct buf *b, const char *s);
 
 /* "12/BB-PCCC" into out for sequence seq (>= 1). */
 void forms_inspection_number(long long seq, char *out, size_t outlen);
+/* An inspection kind in Vietnamese: "periodic" → "Kiểm tra định kỳ",
+ * "unannounced" → "Kiểm tra đột xuất", "self" → "Tự kiểm tra"; NULL for
+ * anything else. */
+const char *forms_inspection_kind_vi(const char *kind);
 
 /* The inspection record. ctx:
  *   {"number": "12/BB-PCCC",

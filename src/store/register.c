@@ -780,14 +780,18 @@ static json_t *row_json(struct db_stmt *s, const struct rec_field *defs, int int
 }
 
 /* Labels the API adds to a house or facility. */
-static void decorate(json_t *o, int house)
+/* compliance_vi next to compliance (houses, facilities, inspections). */
+static void decorate_compliance(json_t *o)
 {
 	enum compliance_status cs;
 	const char *c = json_str(o, "compliance");
 	if (c && compliance_status_parse(c, &cs) == 0)
 		json_object_set_new(o, "compliance_vi", json_string(compliance_status_vi(cs)));
-	if (house < 0)
-		return; /* compliance only (inspections) */
+}
+
+static void decorate(json_t *o, int house)
+{
+	decorate_compliance(o);
 	if (house) {
 		char disp[HOUSEID_MAX];
 		const char *id = json_str(o, "id");
@@ -2943,7 +2947,7 @@ static int insp_cursor_parse(const char *c, char date[11], long long *id)
 static json_t *insp_row(struct db_stmt *s)
 {
 	json_t *o = row_json(s, NULL, 1);
-	decorate(o, -1);
+	decorate_compliance(o);
 	return o;
 }
 

@@ -16,9 +16,9 @@ import { t, locale } from '../i18n.js';
 import { apiGet, ApiError } from '../api.js';
 import { hasPerm, whenUserKnown } from '../auth.js';
 import { scopeCommunes } from '../communes.js';
+import { DEVICE_STATES } from './devices.js';
 
 const STATES = ['active', 'open', 'verifying', 'confirmed', 'dispatched', 'false_alarm', 'all'];
-const DEVICE_STATES = ['normal', 'alarm', 'trouble', 'comm_fail'];
 const RELOAD_DEBOUNCE_MS = 120;
 
 let cssLoaded = false;

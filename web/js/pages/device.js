@@ -16,7 +16,7 @@ import { stateBadge, commissioningBadge, fmtWindow, COMMISSIONING } from './devi
 
 const F = (key, kind, group, extra) => Object.assign({ key, kind, group, labelKey: 'dev.f.' + key }, extra || {});
 
-export const DEVICE_FIELDS = [
+const DEVICE_FIELDS = [
 	F('account', 'text', 'link', { required: true, max: 16 }),
 	F('receiver', 'text', 'link', { max: 7 }),
 	F('line', 'text', 'link', { max: 7 }),
@@ -39,7 +39,7 @@ const HEX = /^[0-9A-Fa-f]+$/;
 
 // What the receiver refuses, checked here first; merged: the form's values.
 // → {field: message}.
-export function deviceRules(m) {
+function deviceRules(m) {
 	const e = {};
 	if (m.account && !(HEX.test(m.account) && m.account.length >= 3 && m.account.length <= 16))
 		e.account = t('dev.v.account');

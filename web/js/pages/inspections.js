@@ -27,7 +27,7 @@ function sel(name, values, labelOf) {
 }
 
 // A real calendar date YYYY-MM-DD.
-export function validDate(s) {
+function validDate(s) {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(s))
 		return false;
 	const d = new Date(s + 'T00:00:00Z');
@@ -35,7 +35,7 @@ export function validDate(s) {
 }
 
 // Field errors of the filter values v ({unit, from, to}), keyed by field.
-export function filterErrors(v) {
+function filterErrors(v) {
 	const e = {};
 	if (v.unit && !/^\d{5}$/.test(v.unit))
 		e.unit = t('v.unit');
