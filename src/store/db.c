@@ -5,7 +5,13 @@
  * backends themselves are in sqlite.c and pg.c. */
 #include "store/db.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/buf.h"
 #include "core/log.h"
+#include "core/alloc.h"
 #include "store/store_impl.h"
 
 static const struct db_ops *db_ops_of(struct store *st)
@@ -134,4 +140,111 @@ int64_t db_changes(struct store *st)
 const char *db_backend(struct store *st)
 {
 	return st->ops->name;
+}
+
+/* ---- bulk rows (COPY) ----------------------------------------------------- */
+
+#define COPY_BLOCK (256 * 1024)
+
+struct db_copy {
+	const struct db_ops *o;
+	void *h;
+	struct buf b;
+	int cols;        /* values given in the current row */
+	int rc;          /* the first send error */
+};
+
+struct db_copy *db_copy_begin(struct store *st, const char *table, const char *cols)
+{
+	const struct db_ops *o = db_ops_of(st);
+	if (!o || !o->copy_begin)
+		return NULL;
+	char *sql = xasprintf("COPY %s (%s) FROM STDIN", table, cols);
+	void *h = o->copy_begin(st, sql);
+	free(sql);
+	if (!h)
+		return NULL;
+	struct db_copy *c = xcalloc(1, sizeof *c);
+	c->o = o;
+	c->h = h;
+	buf_reserve(&c->b, COPY_BLOCK + 4096);
+	return c;
+}
+
+static void copy_sep(struct db_copy *c)
+{
+	if (c->cols++)
+		buf_putc(&c->b, '\t');
+}
+
+void db_copy_text(struct db_copy *c, const char *v)
+{
+	if (!v) {
+		db_copy_null(c);
+		return;
+	}
+	copy_sep(c);
+	/* text format: backslash, tab, newline and carriage return escaped */
+	const char *run = v;
+	for (const char *p = v; *p; p++) {
+		const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n"
+				: *p == '\r' ? "\\r" : NULL;
+		if (!esc)
+			continue;
+		buf_append(&c->b, run, (size_t)(p - run));
+		buf_puts(&c->b, esc);
+		run = p + 1;
+	}
+	buf_puts(&c->b, run);
+}
+
+void db_copy_int(struct db_copy *c, int64_t v)
+{
+	copy_sep(c);
+	buf_printf(&c->b, "%" PRId64, v);
+}
+
+void db_copy_double(struct db_copy *c, double v)
+{
+	copy_sep(c);
+	buf_printf(&c->b, "%.17g", v);
+}
+
+void db_copy_null(struct db_copy *c)
+{
+	copy_sep(c);
+	buf_puts(&c->b, "\\N");
+}
+
+static int copy_flush(struct db_copy *c)
+{
+	if (c->rc == STORE_OK && c->b.len)
+		c->rc = c->o->copy_put(c->h, c->b.data, c->b.len);
+	buf_reset(&c->b);
+	return c->rc;
+}
+
+int db_copy_row_end(struct db_copy *c)
+{
+	buf_putc(&c->b, '\n');
+	c->cols = 0;
+	if (c->b.len >= COPY_BLOCK)
+		return copy_flush(c);
+	return c->rc;
+}
+
+int db_copy_end(struct db_copy *c, int ok, char *key, size_t keylen)
+{
+	if (keylen)
+		key[0] = '\0';
+	if (!c)
+		return STORE_ERROR;
+	if (ok)
+		copy_flush(c);
+	int rc = c->o->copy_end(c->h, ok && c->rc == STORE_OK, key, keylen);
+	if (rc == STORE_OK && c->rc != STORE_OK)
+		rc = c->rc;
+	buf_free(&c->b);
+	free(c);
+	return rc;
 }

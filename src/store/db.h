@@ -60,6 +60,32 @@ int db_commit(struct store *st);
 int db_rollback(struct store *st);
 /* Rows changed by the last statement on this thread's connection. */
 int64_t db_changes(struct store *st);
+
+/* Bulk rows into one table, inside the current transaction: PostgreSQL's
+ * COPY ... FROM STDIN in text format, sent in blocks of about 256 KiB —
+ * no round trip and no savepoint per row, as a prepared INSERT has there.
+ * NULL when the backend has no such path (SQLite, whose INSERT costs no
+ * round trip) or the copy could not start. cols: "a, b, c"; each row
+ * gives its values in that order, then db_copy_row_end.
+ *	struct db_copy *c = db_copy_begin(st, "houses", "id, serial");
+ *	db_copy_text(c, id); db_copy_int(c, serial); db_copy_row_end(c);
+ *	rc = db_copy_end(c, 1, key, sizeof key);
+ */
+struct db_copy;
+struct db_copy *db_copy_begin(struct store *st, const char *table, const char *cols);
+void db_copy_text(struct db_copy *c, const char *v);   /* NULL → SQL NULL */
+void db_copy_int(struct db_copy *c, int64_t v);
+void db_copy_double(struct db_copy *c, double v);
+void db_copy_null(struct db_copy *c);
+/* STORE_OK, or the error of an earlier send (the copy is then failed). */
+int db_copy_row_end(struct db_copy *c);
+/* Sends the rest and ends the copy (ok 0: cancels it; the transaction is
+ * then in error). STORE_OK when every row went in; else the store error of
+ * the rows: STORE_CONFLICT for a duplicate key, with its "(column)=(value)"
+ * from the server in key (may be empty), STORE_INVALID for a value or
+ * check refused. Frees c (NULL: STORE_ERROR). */
+int db_copy_end(struct db_copy *c, int ok, char *key, size_t keylen);
+
 /* "sqlite" or "postgres": for the rare backend-specific statement. */
 const char *db_backend(struct store *st);
 

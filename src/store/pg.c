@@ -44,6 +44,7 @@
  * (tests/pg/run.sh does) to get SQLite's byte order in every list. */
 #include <errno.h>
 #include <libpq-fe.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -968,6 +969,85 @@ static int64_t pgdb_changes(struct store *st)
 	return c ? c->changes : 0;
 }
 
+/* db_copy_*: COPY ... FROM STDIN behind a savepoint, like any write (a
+ * failed copy undoes only itself). The handle is the connection. */
+static void *pgdb_copy_begin(struct store *st, const char *sql)
+{
+	struct pg_conn *c = pg_db_conn(st);
+	if (!c)
+		return NULL;
+	if (PQtransactionStatus(c->db) != PQTRANS_INTRANS) {
+		log_error("postgres: copy outside a transaction");
+		return NULL;
+	}
+	if (pg_sp_set(c) != STORE_OK)
+		return NULL;
+	PGresult *res = PQexec(c->db, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		pg_err(c, res, sql);
+		PQclear(res);
+		if (c->sp && PQtransactionStatus(c->db) == PQTRANS_INERROR)
+			c->sp = pg_run(c, "ROLLBACK TO SAVEPOINT pccc_stmt") == STORE_OK;
+		return NULL;
+	}
+	PQclear(res);
+	return c;
+}
+
+static int pgdb_copy_put(void *h, const char *data, size_t n)
+{
+	struct pg_conn *c = h;
+	if (n > INT_MAX || PQputCopyData(c->db, data, (int)n) != 1) {
+		log_error("postgres: copy: %s", PQerrorMessage(c->db));
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* "(col)=(value)" of a duplicate key's detail ("Key (id)=(X) already
+ * exists."), or "". */
+static void pg_dup_key(const PGresult *res, char *key, size_t keylen)
+{
+	const char *d = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *a = d ? strchr(d, '(') : NULL;
+	const char *b = a ? strstr(a, ") already exists") : NULL;
+	if (b && keylen)
+		snprintf(key, keylen, "%.*s", (int)(b + 1 - a), a);
+}
+
+static int pgdb_copy_end(void *h, int ok, char *key, size_t keylen)
+{
+	struct pg_conn *c = h;
+	int rc = STORE_OK;
+	PGresult *res;
+
+	if (PQputCopyEnd(c->db, ok ? NULL : "pccc: copy cancelled") != 1) {
+		log_error("postgres: copy end: %s", PQerrorMessage(c->db));
+		rc = STORE_ERROR;
+	}
+	while ((res = PQgetResult(c->db)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == STORE_OK) {
+			if (ok) {
+				rc = pg_err(c, res, "copy");
+				if (rc == STORE_CONFLICT)
+					pg_dup_key(res, key, keylen);
+			} else {
+				rc = STORE_ERROR;
+			}
+		} else if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			c->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		}
+		PQclear(res);
+	}
+	if (!ok && rc == STORE_OK)
+		rc = STORE_ERROR;
+	if (rc != STORE_OK && c->sp && PQtransactionStatus(c->db) == PQTRANS_INERROR)
+		c->sp = pg_run(c, "ROLLBACK TO SAVEPOINT pccc_stmt") == STORE_OK;
+	else if (rc == STORE_OK && c->sp)
+		c->sp = 2;
+	return rc;
+}
+
 static const struct db_ops pg_db_ops = {
 	.prepare = pgdb_prepare,
 	.bind_text = pgdb_bind_text,
@@ -990,6 +1070,9 @@ static const struct db_ops pg_db_ops = {
 	.commit = pgdb_commit,
 	.rollback = pgdb_rollback,
 	.changes = pgdb_changes,
+	.copy_begin = pgdb_copy_begin,
+	.copy_put = pgdb_copy_put,
+	.copy_end = pgdb_copy_end,
 };
 
 /* ---- migrations and meta -------------------------------------------- */

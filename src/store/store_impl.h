@@ -62,6 +62,11 @@ struct db_ops {
 	int (*commit)(struct store *st);
 	int (*rollback)(struct store *st);
 	int64_t (*changes)(struct store *st);
+	/* db_copy_* (NULL when the backend has no bulk path): starts
+	 * sql (a COPY ... FROM STDIN), sends text-format rows, ends it */
+	void *(*copy_begin)(struct store *st, const char *sql);
+	int (*copy_put)(void *h, const char *data, size_t n);
+	int (*copy_end)(void *h, int ok, char *key, size_t keylen);
 };
 
 struct store_ops {

@@ -4,8 +4,10 @@
  * and columns, the mapping of constraint errors, a failed statement inside
  * a transaction undoing only itself, transactions, db_changes, json_each
  * over a text array, column names before the first step, serialised
- * writers on two threads, and the statement cache flush keeping a
- * statement in use. */
+ * writers on two threads, the statement cache flush keeping a statement
+ * in use, and bulk rows by db_copy (escapes, NULLs, numbers, a duplicate
+ * key named and undoing only the copy, a cancelled copy, and no copy on
+ * SQLite). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <cmocka.h>
 
@@ -274,6 +277,94 @@ static void test_cache_flush_keeps_statement_in_use(void **state)
 	assert_int_equal(n, count_rows());
 }
 
+static void test_copy(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {"tab\there", "line\nbreak\r\nCRLF", "back\\slash",
+					    "\\.", "\\N", "Phường Đống Đa", ""};
+	int n = (int)(sizeof texts / sizeof *texts);
+	char key[96];
+	int64_t before = count_rows();
+
+	assert_null(db_copy_begin(st, "t", "k, s")); /* outside a transaction */
+	assert_int_equal(db_begin_write(st), STORE_OK);
+	struct db_copy *c = db_copy_begin(st, "t", "k, d, s, c");
+	assert_non_null(c);
+	for (int i = 0; i < n; i++) {
+		db_copy_int(c, 7000 + i);
+		db_copy_double(c, i == 0 ? 21.028511 : -1e-300);
+		db_copy_text(c, texts[i]);
+		if (i == 1)
+			db_copy_null(c);
+		else
+			db_copy_int(c, i + 1);
+		assert_int_equal(db_copy_row_end(c), STORE_OK);
+	}
+	db_copy_int(c, 7100);
+	db_copy_null(c);
+	db_copy_text(c, NULL);
+	db_copy_int(c, 1);
+	assert_int_equal(db_copy_row_end(c), STORE_OK);
+	assert_int_equal(db_copy_end(c, 1, key, sizeof key), STORE_OK);
+	assert_string_equal(key, "");
+	assert_int_equal(db_changes(st), n + 1);
+	/* a duplicate key fails the copy alone, naming the key */
+	c = db_copy_begin(st, "t", "k, c");
+	for (int64_t k = 7200; k < 7203; k++) {
+		db_copy_int(c, k == 7202 ? 7003 : k);
+		db_copy_int(c, 1);
+		db_copy_row_end(c);
+	}
+	assert_int_equal(db_copy_end(c, 1, key, sizeof key), STORE_CONFLICT);
+	assert_string_equal(key, "(k)=(7003)");
+	/* a check refused; a cancelled copy */
+	c = db_copy_begin(st, "t", "k, c");
+	db_copy_int(c, 7300);
+	db_copy_int(c, -5);
+	db_copy_row_end(c);
+	assert_int_equal(db_copy_end(c, 1, key, sizeof key), STORE_INVALID);
+	c = db_copy_begin(st, "t", "k, c");
+	db_copy_int(c, 7301);
+	db_copy_int(c, 1);
+	db_copy_row_end(c);
+	assert_int_equal(db_copy_end(c, 0, key, sizeof key), STORE_ERROR);
+	assert_int_equal(db_copy_end(NULL, 1, key, sizeof key), STORE_ERROR);
+	/* the transaction goes on and commits the first copy only */
+	assert_int_equal(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 7400, 1), DB_DONE);
+	assert_int_equal(db_commit(st), STORE_OK);
+	assert_int_equal(count_rows(), before + n + 2);
+
+	struct db_stmt *s = db_prepare(st, "SELECT k, d, s, c FROM t WHERE k >= 7000 AND k < 7200 "
+					   "ORDER BY k");
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(db_step(s), DB_ROW);
+		assert_int_equal(db_col_int(s, 0), 7000 + i);
+		if (i == 0)
+			assert_true(db_col_double(s, 1) == 21.028511);
+		else
+			assert_true(db_col_double(s, 1) == -1e-300);
+		assert_string_equal(db_col_text(s, 2), texts[i]);
+		assert_int_equal(db_col_is_null(s, 3), i == 1);
+	}
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_true(db_col_is_null(s, 1) && db_col_is_null(s, 2));
+	assert_int_equal(db_step(s), DB_DONE);
+	db_finish(s);
+
+	/* SQLite has no bulk path: its INSERT costs no round trip */
+	struct store *lite;
+	char dir[] = "/tmp/pccc-copy-XXXXXX", url[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(url, sizeof url, "%s/x.db", dir);
+	assert_int_equal(store_open(url, &lite), STORE_OK);
+	assert_int_equal(db_begin_write(lite), STORE_OK);
+	assert_null(db_copy_begin(lite, "t", "k"));
+	db_rollback(lite);
+	store_close(lite);
+	unlink(url);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_audit_append_only),
 		cmocka_unit_test(test_writers_serialised),
 		cmocka_unit_test(test_cache_flush_keeps_statement_in_use),
+		cmocka_unit_test(test_copy),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# House import on PostgreSQL: starts a throwaway PostgreSQL 15 cluster
+# (Unix socket only, fsync on: durable commits), imports N generated
+# houses (default 200000) with `pccc import houses --db postgres://...`
+# into an empty, migrated database, and — side by side — with a baseline
+# binary when PCCC_BASE names one (e.g. a build of the previous commit).
+# Then times PostgreSQL's own work for the same rows: COPY of the stored
+# rows (psql \copy) into a copy of the table without indexes, and each
+# index built after. Prints one row for bench/RESULTS.md. Writes no file
+# of the tree.
+#   bench/import_pg.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-200000}
+pccc=$(realpath "${PCCC:-build/pccc}")
+base=${PCCC_BASE:+$(realpath "$PCCC_BASE")}
+PGBIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+tmp=$(mktemp -d /tmp/pccc-pgbench.XXXXXX)
+chmod 755 "$tmp"
+AS=()
+if [ "$(id -u)" = 0 ]; then
+	chown postgres "$tmp"
+	AS=(runuser -u postgres --)
+fi
+cleanup() {
+	"${AS[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+"${AS[@]}" mkdir -p "$tmp/sock" "$tmp/work"
+"${AS[@]}" "$PGBIN/initdb" -D "$tmp/data" -U pccc --auth=trust -E UTF8 --locale=C >/dev/null
+PORT=$((20000 + RANDOM % 20000))
+"${AS[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
+	-o "-p $PORT -k $tmp/sock -c listen_addresses=''" start >/dev/null
+export PGHOST="$tmp/sock" PGPORT="$PORT" PGUSER=pccc
+url() { echo "postgresql://pccc@/$1?host=$tmp/sock&port=$PORT"; }
+mkdir -p "$tmp/gen"
+"$pccc" generate --csv "$tmp/houses.csv" --houses "$N" --data "$tmp/gen" >/dev/null 2>&1
+
+run_import() { # binary db
+	"$PGBIN/createdb" "$2"
+	"$1" migrate --db "$(url "$2")" --data "$tmp/gen" >/dev/null 2>&1
+	"$1" import houses "$tmp/houses.csv" --db "$(url "$2")" --data "$tmp/gen" 2>&1 | tail -1 |
+		sed -n 's/.*, \([0-9]*\) dòng\/s rows\/s.*/\1/p'
+}
+rate=$(run_import "$pccc" imp)
+echo "pccc import: $rate rows/s"
+brate="—"
+if [ -n "$base" ]; then
+	brate=$(run_import "$base" base)
+	echo "baseline ($base): $brate rows/s"
+fi
+
+# PostgreSQL's own work for the same rows
+psql -X -q -d imp -c "\\copy houses to '$tmp/work/h.copy'"
+psql -X -q -d imp -c "CREATE TABLE h2 (LIKE houses INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+ms() { psql -X -q -d imp -c '\timing on' -c "SET maintenance_work_mem = '256MB'" -c "$1" |
+	sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1; }
+t_copy=$(ms "\\copy h2 from '$tmp/work/h.copy'")
+idx=$(psql -X -At -d imp -c "SELECT indexname || '|' || indexdef FROM pg_indexes WHERE tablename = 'houses' ORDER BY indexname")
+total=$t_copy
+steps="COPY ${t_copy%.*} ms"
+while IFS='|' read -r name def; do
+	def=$(echo "$def" | sed -E "s/INDEX ([a-z_]+) ON (public\\.)?houses/INDEX \\1_b ON h2/")
+	t=$(ms "$def")
+	total=$(echo "$total + $t" | bc)
+	steps="$steps, $name ${t%.*} ms"
+done <<<"$idx"
+floor=$(echo "$N * 1000 / $total" | bc)
+echo "floor: $steps"
+echo "| result | pccc import $rate rows/s (baseline $brate rows/s) | PostgreSQL's work alone: $floor rows/s ($steps) |"
