@@ -2270,16 +2270,17 @@ static int household_id(struct store *st, const char *house_id, const char *code
 	return STORE_OK;
 }
 
-/* Upserts one resident (by CCCD). In a transaction. */
+/* Upserts one resident (by CCCD). In a transaction. id: the new row's id
+ * (an import takes its rows' ids at once), or 0 to take one here. */
 static int resident_put(struct store *st, const struct pii_keys *k, const char *house_id,
-			json_t *in, struct hh_cache *cache, long long *rid)
+			json_t *in, struct hh_cache *cache, long long id, long long *rid)
 {
 	char cccd[PII_CCCD_BUF], bidx[PII_INDEX_BUF], mask[PII_MASK_BUF];
 	char pbidx[PII_INDEX_BUF], pmask[PII_MASK_BUF], phone[PII_PHONE_BUF];
 	char *cenc = NULL, *penc = NULL;
 	const char *ph = json_str(in, "phone");
 	const char *hh = json_str(in, "household");
-	long long hid, id;
+	long long hid;
 	int rc;
 
 	if (pii_cccd_normalize(json_str(in, "cccd"), cccd) != 0)
@@ -2288,7 +2289,7 @@ static int resident_put(struct store *st, const struct pii_keys *k, const char *
 		return STORE_INVALID;
 	if ((rc = household_id(st, house_id, hh && *hh ? hh : "1", cache, &hid)) != STORE_OK)
 		return rc;
-	if ((rc = seq_take(st, "resident", 1, &id)) != STORE_OK)
+	if (!id && (rc = seq_take(st, "resident", 1, &id)) != STORE_OK)
 		return rc;
 	pii_blind_index(k, PII_KIND_CCCD, cccd, bidx);
 	pii_mask_cccd(cccd, mask);
@@ -2363,7 +2364,7 @@ int store_resident_add(struct store *st, const struct scope *sc, const struct pi
 	rc = store_house_get(st, sc, house_id, &h);
 	json_decref(h);
 	if (rc == STORE_OK)
-		rc = resident_put(st, k, house_id, in, NULL, &rid);
+		rc = resident_put(st, k, house_id, in, NULL, 0, &rid);
 	rc = tx_end(st, rc);
 	if (rc != STORE_OK)
 		return rc;
@@ -2411,12 +2412,29 @@ int store_residents_import(struct store *st, const struct scope *sc, const struc
 	json_t *row;
 	struct hh_cache cache = {0};
 	char last_house[HOUSEID_MAX] = "";
-	int rc = tx_begin(st);
+	int rc;
 
 	*imported = 0;
-	if (rc != STORE_OK)
+	/* residents are keyed by blind indexes (random): without the larger
+	 * cache a big import writes and reads back pages all through */
+	bulk_cache_rows(st, 1, json_array_size(rows));
+	if ((rc = tx_begin(st)) != STORE_OK) {
+		bulk_cache(st, 0);
 		return rc;
+	}
+	/* the ids of every row at once (a rejected or updated row leaves a
+	 * gap): one statement instead of two per row */
+	long long next_id = 0;
+	if (json_array_size(rows))
+		rc = seq_take(st, "resident", (long long)json_array_size(rows), &next_id);
+	/* SQLite: foreign keys checked at the commit, not by each statement
+	 * (which then needs no statement journal); every row's house was
+	 * looked up and its household made before it goes in */
+	if (rc == STORE_OK && is_sqlite(st) && !in_bulk)
+		rc = db_exec(st, "PRAGMA defer_foreign_keys = ON");
 	json_array_foreach(rows, i, row) {
+		if (rc != STORE_OK)
+			break;
 		char id[HOUSEID_MAX];
 		const char *hid = json_str(row, "house_id");
 		if (!hid || houseid_normalize(hid, id) != HOUSEID_OK) {
@@ -2448,7 +2466,7 @@ int store_residents_import(struct store *st, const struct scope *sc, const struc
 			}
 			memcpy(last_house, id, sizeof id);
 		}
-		rc = resident_put(st, k, id, row, &cache, NULL);
+		rc = resident_put(st, k, id, row, &cache, next_id++, NULL);
 		if (rc == STORE_INVALID) {
 			import_fail(rejected, row, "cccd", "Số định danh cá nhân hoặc số điện thoại "
 							   "không hợp lệ / invalid ID or phone number");
@@ -2459,7 +2477,9 @@ int store_residents_import(struct store *st, const struct scope *sc, const struc
 			break;
 		(*imported)++;
 	}
-	return tx_end(st, rc);
+	rc = tx_end(st, rc);
+	bulk_cache(st, 0);
+	return rc;
 }
 
 /* ---- facilities -------------------------------------------------------------- */
