@@ -17,8 +17,10 @@ def test_version_and_help():
     assert r.returncode == 0 and r.stdout.startswith("pccc ")
     h = run_pccc("help")
     assert h.returncode == 0
-    for word in ["serve", "demo", "migrate", "import units", "--db", "--http", "--alarm", "--data"]:
-        assert word in h.stdout
+    for word in ["serve", "demo", "migrate", "import units", "import houses|facilities",
+                 "import residents", "generate", "user add", "audit verify", "--db", "--http",
+                 "--alarm", "--data"]:
+        assert word in h.stdout, word
 
 
 def test_unknown_command_and_flag(tmp_path):
