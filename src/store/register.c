@@ -2039,21 +2039,58 @@ done:
 	return rc;
 }
 
+/* PostgreSQL's form of the same search: the words as a tsquery over
+ * houses_address_tsv, a GIN index of to_tsvector('simple', address_folded)
+ * (pg.c): every word whole, the last a prefix ("dang & tien & do:*").
+ * Folded text is words of [a-z0-9] between single spaces, which the
+ * 'simple' parser takes one for one; anything else is left out of the
+ * query so that it always parses. NULL when no word is left. */
+#define PG_TSV "to_tsvector('simple', h.address_folded)"
+static char *pg_tsquery(const char *text)
+{
+	char *folded = fold_dup(text), *save = NULL;
+	struct buf m = {0};
+	int n = 0;
+	for (char *w = strtok_r(folded, " ", &save); w && n < 8; w = strtok_r(NULL, " ", &save)) {
+		size_t at = m.len;
+		if (n)
+			buf_puts(&m, " & ");
+		size_t word = m.len;
+		for (const char *p = w; *p; p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+				buf_putc(&m, *p);
+		if (m.len == word) {
+			m.len = at;  /* nothing of it kept */
+			m.data[at] = '\0';
+			continue;
+		}
+		n++;
+	}
+	free(folded);
+	if (!n) {
+		buf_free(&m);
+		return NULL;
+	}
+	buf_puts(&m, ":*");
+	return buf_take(&m);
+}
+
 /* Lists houses. A text search on SQLite with no explicit sort walks the
  * FTS5 index newest house first (rowid = serial, descending) and stops at
  * the page's end, so its cost follows the page, not the number of matches
- * (cursor "n<serial>"); an explicit sort takes the matches as a set. */
+ * (cursor "n<serial>"); an explicit sort takes the matches as a set. On
+ * PostgreSQL the same words match through pg_tsquery, in the same order. */
 int store_house_list(struct store *st, const struct scope *sc, const struct house_query *q,
 		     json_t **items, char **next)
 {
 	struct qb b = {0};
-	char *units = NULL, *folded = NULL, *match = NULL, *post = NULL;
+	char *units = NULL, *match = NULL, *post = NULL;
 	char today[11];
 	int fts = is_sqlite(st) && q->q;
 	const char *sort = q->sort ? q->sort : "id";
 	char sortc = sort[0] == 'a' ? 'a' : sort[0] == 'u' ? 'u' : 'i';
-	char *likes[8] = {0}, *fi = NULL;
-	int nlikes = 0, rc, serial_col = -1;
+	char *fi = NULL, *tsq = NULL;
+	int rc, serial_col = -1;
 	json_t *arr = NULL;
 
 	*items = NULL;
@@ -2067,7 +2104,9 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 		rc = STORE_OK;
 		goto done;
 	}
-	if (match && !q->sort)
+	if (q->q && !fts)
+		tsq = pg_tsquery(q->q);
+	if ((match || tsq) && !q->sort)
 		sortc = 'n';
 	if (q->cursor && *q->cursor && (q->cursor[0] != sortc || strlen(q->cursor) < 2)) {
 		rc = STORE_INVALID;
@@ -2075,7 +2114,7 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 	}
 	if ((rc = register_sqlite_extras(st)) != STORE_OK)
 		goto done;
-	if (sortc == 'n') {
+	if (sortc == 'n' && match) {
 		buf_puts(&b.sql, "SELECT h.* FROM houses_fts f JOIN houses h ON h.serial = f.rowid "
 				 "WHERE houses_fts MATCH ");
 		qb_text(&b, match);
@@ -2112,15 +2151,10 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 		qb_text(&b, today);
 		buf_puts(&b.sql, ")");
 	}
-	if (q->q && !fts) {
-		folded = fold_dup(q->q);
-		char *save = NULL;
-		for (char *w = strtok_r(folded, " ", &save); w && nlikes < 8;
-		     w = strtok_r(NULL, " ", &save)) {
-			likes[nlikes] = xasprintf("%%%s%%", w);
-			buf_puts(&b.sql, " AND h.address_folded LIKE ");
-			qb_text(&b, likes[nlikes++]);
-		}
+	if (tsq) {
+		buf_puts(&b.sql, " AND " PG_TSV " @@ to_tsquery('simple', ");
+		qb_text(&b, tsq);
+		buf_puts(&b.sql, ")");
 	} else if (match && sortc != 'n') {
 		buf_puts(&b.sql, " AND h.serial IN (SELECT rowid FROM houses_fts WHERE "
 				 "houses_fts MATCH ");
@@ -2141,10 +2175,10 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 				rc = STORE_INVALID;
 				goto done;
 			}
-			buf_puts(&b.sql, " AND f.rowid < ");
+			buf_puts(&b.sql, match ? " AND f.rowid < " : " AND h.serial < ");
 			qb_int(&b, cs);
 		}
-		buf_puts(&b.sql, " ORDER BY f.rowid DESC");
+		buf_puts(&b.sql, match ? " ORDER BY f.rowid DESC" : " ORDER BY h.serial DESC");
 	} else if (sortc == 'i') {
 		if (cid) {
 			buf_puts(&b.sql, " AND h.id > ");
@@ -2210,12 +2244,10 @@ done:
 	json_decref(arr);
 	buf_free(&b.sql);
 	free(units);
-	free(folded);
 	free(match);
 	free(post);
 	free(fi);
-	for (int i = 0; i < nlikes; i++)
-		free(likes[i]);
+	free(tsq);
 	return rc;
 }
 

@@ -8,9 +8,10 @@
 #
 #   tests/pg/run.sh                 the PostgreSQL subset (scripts/check.sh):
 #                                   tests/pg/test_pg_db.c (cmocka, built here
-#                                   against build/libpccc.a) and
-#                                   tests/pg/test_pg_*.py; ends with the lines
-#                                   "# pass N" / "# fail N"
+#                                   against build/libpccc.a),
+#                                   tests/pg/test_pg_*.py and the search tests
+#                                   of tests/integ/test_register_bulk.py; ends
+#                                   with the lines "# pass N" / "# fail N"
 #   tests/pg/run.sh --integ FILE..  also runs tests/integ files against PG
 #                                   (every Server there on its own database)
 #
@@ -127,6 +128,21 @@ fail=$((fail + f))
 PYTHONPATH="$ROOT/tests/integ:$ROOT/tests/pg" timeout 900 $PY -m pytest -q \
 	-p no:cacheprovider tests/pg 2>&1 | tee "$TMP/pytest.log" | grep -v '^{'
 summary=$(grep -E '[0-9]+ (passed|failed|error)' "$TMP/pytest.log" | tail -1)
+p=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')
+f=$(echo "$summary" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')
+e=$(echo "$summary" | grep -Eo '[0-9]+ errors?' | grep -Eo '[0-9]+')
+p=${p:-0}
+f=$((${f:-0} + ${e:-0}))
+if [ -z "$summary" ]; then f=1; fi
+pass=$((pass + p))
+fail=$((fail + f))
+# 3. the address search of the integration tests (prefix of the last word,
+#    folding, legacy names, one commune, paging), here on PostgreSQL
+PYTHONPATH="$ROOT/tests/pg:$ROOT/tests/integ" timeout 600 $PY -m pytest -q \
+	-p no:cacheprovider -p pg_integ_plugin --rootdir "$ROOT/tests/integ" \
+	tests/integ/test_register_bulk.py -k "search or batches" 2>&1 |
+	tee "$TMP/search.log" | grep -v '^{'
+summary=$(grep -E '[0-9]+ (passed|failed|error)' "$TMP/search.log" | tail -1)
 p=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')
 f=$(echo "$summary" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')
 e=$(echo "$summary" | grep -Eo '[0-9]+ errors?' | grep -Eo '[0-9]+')
