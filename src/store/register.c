@@ -698,6 +698,7 @@ static const struct {
 	enum colk k;
 } extra_cols[] = {
 	{"serial", CK_HIDE},       {"address_folded", CK_HIDE}, {"name_folded", CK_HIDE},
+	{"address_words", CK_HIDE}, /* PostgreSQL: the search's words (pg.c) */
 	{"version", CK_INT},
 	{"cccd_enc", CK_HIDE},     {"cccd_bidx", CK_HIDE},      {"phone_enc", CK_HIDE},
 	{"phone_bidx", CK_HIDE},   {"created_at", CK_TIME},     {"updated_at", CK_TIME},
@@ -2040,17 +2041,24 @@ done:
 }
 
 /* PostgreSQL's form of the same search: the words as a tsquery over
- * houses_address_tsv, a GIN index of to_tsvector('simple', address_folded)
- * (pg.c): every word whole, the last a prefix ("dang & tien & do:*").
- * Folded text is words of [a-z0-9] between single spaces, which the
- * 'simple' parser takes one for one; anything else is left out of the
- * query so that it always parses. NULL when no word is left. */
-#define PG_TSV "to_tsvector('simple', h.address_folded)"
-static char *pg_tsquery(const char *text)
+ * houses.address_words, to_tsvector('simple', address_folded) stored and
+ * GIN-indexed (pg.c): every word whole, the last a prefix ("dang & tien &
+ * do:*"). Folded text is words of [a-z0-9] between single spaces, which
+ * the 'simple' parser takes one for one; anything else is left out of the
+ * query so that it always parses. A last word of one or two characters
+ * after other words ("nguyen trai 6": 6, 60..69, 600..699 ...) would make
+ * the index union every word it starts; as on SQLite (fts_query) it goes
+ * to *post instead, which the caller checks on the rows the other words
+ * find. NULL when no word is left. */
+#define PG_TSV "h.address_words"
+#define PG_POST_MAX 2
+static char *pg_tsquery(const char *text, char **post)
 {
 	char *folded = fold_dup(text), *save = NULL;
 	struct buf m = {0};
+	size_t before_last = 0, last_len = 0;
 	int n = 0;
+	*post = NULL;
 	for (char *w = strtok_r(folded, " ", &save); w && n < 8; w = strtok_r(NULL, " ", &save)) {
 		size_t at = m.len;
 		if (n)
@@ -2064,12 +2072,20 @@ static char *pg_tsquery(const char *text)
 			m.data[at] = '\0';
 			continue;
 		}
+		before_last = at;
+		last_len = m.len - word;
 		n++;
 	}
 	free(folded);
 	if (!n) {
 		buf_free(&m);
 		return NULL;
+	}
+	if (n > 1 && last_len <= PG_POST_MAX) {
+		*post = xasprintf(" %s", m.data + m.len - last_len);
+		m.len = before_last;
+		m.data[before_last] = '\0';
+		return buf_take(&m);
 	}
 	buf_puts(&m, ":*");
 	return buf_take(&m);
@@ -2105,7 +2121,7 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 		goto done;
 	}
 	if (q->q && !fts)
-		tsq = pg_tsquery(q->q);
+		tsq = pg_tsquery(q->q, &post);
 	if ((match || tsq) && !q->sort)
 		sortc = 'n';
 	if (q->cursor && *q->cursor && (q->cursor[0] != sortc || strlen(q->cursor) < 2)) {
@@ -2161,8 +2177,9 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 		qb_text(&b, match);
 		buf_puts(&b.sql, ")");
 	}
-	if (match && post) {
-		buf_puts(&b.sql, " AND instr(' ' || h.address_folded, ");
+	if ((match || tsq) && post) {
+		buf_puts(&b.sql, tsq ? " AND strpos(' ' || h.address_folded, "
+				     : " AND instr(' ' || h.address_folded, ");
 		qb_text(&b, post);
 		buf_puts(&b.sql, ") > 0");
 	}
