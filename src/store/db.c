@@ -131,6 +131,13 @@ int db_rollback(struct store *st)
 	return o ? o->rollback(st) : STORE_ERROR;
 }
 
+void db_no_savepoints(struct store *st)
+{
+	const struct db_ops *o = db_ops_of(st);
+	if (o && o->no_savepoints)
+		o->no_savepoints(st);
+}
+
 int64_t db_changes(struct store *st)
 {
 	const struct db_ops *o = db_ops_of(st);

@@ -116,6 +116,7 @@ struct pg_conn {
 	unsigned counter;      /* prepared statement names */
 	unsigned epoch;        /* bumped when server-side statements are gone */
 	int sp;                /* statement savepoint: 0 none, 1 just set, 2 behind */
+	int no_sp;             /* db_no_savepoints: none until the transaction ends */
 	int64_t changes;
 };
 
@@ -592,7 +593,9 @@ static int pg_sp_set(struct pg_conn *c)
 	PGTransactionStatusType t = PQtransactionStatus(c->db);
 	if (t == PQTRANS_IDLE)
 		c->sp = 0;
-	if (t != PQTRANS_INTRANS)
+	if (t == PQTRANS_IDLE)
+		c->no_sp = 0;
+	if (t != PQTRANS_INTRANS || c->no_sp)
 		return STORE_OK;
 	if (c->sp == 1)
 		return STORE_OK;
@@ -906,6 +909,7 @@ static int pg_begin(struct pg_conn *c, int write)
 			return STORE_ERROR;
 	}
 	c->sp = 0;
+	c->no_sp = 0;
 	char sql[80] = "BEGIN";
 	if (write)
 		snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d)", PG_WRITE_LOCK);
@@ -969,6 +973,13 @@ static int pgdb_rollback(struct store *st)
 	if (PQtransactionStatus(c->db) != PQTRANS_IDLE)
 		pg_run(c, "ROLLBACK");
 	return STORE_OK;
+}
+
+static void pgdb_no_savepoints(struct store *st)
+{
+	struct pg_conn *c = pg_db_conn(st);
+	if (c && PQtransactionStatus(c->db) == PQTRANS_INTRANS)
+		c->no_sp = 1;
 }
 
 static int64_t pgdb_changes(struct store *st)
@@ -1078,6 +1089,7 @@ static const struct db_ops pg_db_ops = {
 	.commit = pgdb_commit,
 	.rollback = pgdb_rollback,
 	.changes = pgdb_changes,
+	.no_savepoints = pgdb_no_savepoints,
 	.copy_begin = pgdb_copy_begin,
 	.copy_put = pgdb_copy_put,
 	.copy_end = pgdb_copy_end,

@@ -2383,6 +2383,10 @@ struct hh_cache {
 	char house[HOUSEID_MAX];
 	char code[32];
 	long long id;
+	/* ids of new households taken ahead (an import: next .. end - 1).
+	 * One counter row updated once per household in one transaction is
+	 * a chain of row versions PostgreSQL walks on every update. */
+	long long next, end;
 };
 
 static int household_id(struct store *st, const char *house_id, const char *code,
@@ -2403,7 +2407,9 @@ static int household_id(struct store *st, const char *house_id, const char *code
 		*out = db_col_int(s, 0);
 	db_finish(s);
 	if (rc == DB_DONE) {
-		if ((rc = seq_take(st, "household", 1, out)) != STORE_OK)
+		if (cache && cache->next < cache->end)
+			*out = cache->next++;
+		else if ((rc = seq_take(st, "household", 1, out)) != STORE_OK)
 			return rc;
 		s = db_prepare(st, "INSERT INTO households (id, house_id, code, created_at) VALUES "
 				   "($1, $2, $3, $4)");
@@ -2585,11 +2591,18 @@ int store_residents_import(struct store *st, const struct scope *sc, const struc
 	long long next_id = 0;
 	if (json_array_size(rows))
 		rc = seq_take(st, "resident", (long long)json_array_size(rows), &next_id);
+	/* as many households as rows at most (unused ids are gaps) */
+	if (rc == STORE_OK && json_array_size(rows) &&
+	    (rc = seq_take(st, "household", (long long)json_array_size(rows), &cache.next)) ==
+		STORE_OK)
+		cache.end = cache.next + (long long)json_array_size(rows);
 	/* SQLite: foreign keys checked at the commit, not by each statement
 	 * (which then needs no statement journal); every row's house was
-	 * looked up and its household made before it goes in */
+	 * looked up and its household made before it goes in. A statement
+	 * that fails ends the import (PostgreSQL: no savepoint each). */
 	if (rc == STORE_OK && is_sqlite(st) && !in_bulk)
 		rc = db_exec(st, "PRAGMA defer_foreign_keys = ON");
+	db_no_savepoints(st);
 	json_array_foreach(rows, i, row) {
 		if (rc != STORE_OK)
 			break;

@@ -62,6 +62,7 @@ struct db_ops {
 	int (*commit)(struct store *st);
 	int (*rollback)(struct store *st);
 	int64_t (*changes)(struct store *st);
+	void (*no_savepoints)(struct store *st); /* NULL: nothing to do */
 	/* db_copy_* (NULL when the backend has no bulk path): starts
 	 * sql (a COPY ... FROM STDIN), sends text-format rows, ends it */
 	void *(*copy_begin)(struct store *st, const char *sql);

@@ -7,7 +7,7 @@
  * writers on two threads, the statement cache flush keeping a statement
  * in use, and bulk rows by db_copy (escapes, NULLs, numbers, a duplicate
  * key named and undoing only the copy, a cancelled copy, and no copy on
- * SQLite). */
+ * SQLite), and a transaction without statement savepoints. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -365,6 +365,35 @@ static void test_copy(void **state)
 	rmdir(dir);
 }
 
+static void test_no_savepoints(void **state)
+{
+	(void)state;
+	int64_t before = count_rows();
+	/* without statement savepoints a failed statement fails the whole
+	 * transaction */
+	assert_int_equal(db_begin_write(st), STORE_OK);
+	db_no_savepoints(st);
+	assert_int_equal(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 8000, 1), DB_DONE);
+	assert_int_equal(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 8000, 1), STORE_CONFLICT);
+	assert_true(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 8001, 1) < 0);
+	assert_int_equal(db_commit(st), STORE_ERROR);
+	assert_int_equal(count_rows(), before);
+	/* the next transaction has them again */
+	assert_int_equal(db_begin_write(st), STORE_OK);
+	assert_int_equal(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 8000, 1), DB_DONE);
+	assert_int_equal(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 8000, 1), STORE_CONFLICT);
+	assert_int_equal(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 8001, 1), DB_DONE);
+	assert_int_equal(db_commit(st), STORE_OK);
+	assert_int_equal(count_rows(), before + 2);
+	/* outside a transaction it is nothing */
+	db_no_savepoints(st);
+	assert_int_equal(db_begin_write(st), STORE_OK);
+	assert_int_equal(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 8001, 1), STORE_CONFLICT);
+	assert_int_equal(run1("INSERT INTO t (k, c) VALUES ($1, $2)", 8002, 1), DB_DONE);
+	assert_int_equal(db_commit(st), STORE_OK);
+	assert_int_equal(count_rows(), before + 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_writers_serialised),
 		cmocka_unit_test(test_cache_flush_keeps_statement_in_use),
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_no_savepoints),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -169,3 +169,35 @@ def test_http_import_names_the_conflicting_row(demo):
     r = post(HDR + "\n".join(rows(60, "Phố Đặng Tiến Đông")) + "\n")
     assert r.status_code == 200 and r.json()["imported"] == 60, r.text
     assert count(demo.db) == before + 60
+
+
+RES_HDR = "Số định danh cá nhân,Họ và tên,Mã định danh nhà,Quan hệ với chủ hộ,Số điện thoại,Số hộ\n"
+
+
+def test_population_import(tmp_path):
+    """Residents in one transaction without a savepoint per statement (a
+    subtransaction each slowed PostgreSQL to 383 rows/s), their households
+    numbered from one block of ids: a row naming no house is reported and
+    the others go in; a second import updates the same people."""
+    url = migrated(tmp_path, "pop")
+    assert imp(tmp_path, url, HDR + "\n".join(rows(30)) + "\n").returncode == 0
+    ids = [r[0] for r in psql(url, "SELECT id FROM houses ORDER BY serial")]
+    lines = ["0010%08d,Người %d,%s,%s,09%08d,H%d" % (k, k, ids[k // 3],
+                                                   "Chủ hộ" if k % 3 == 0 else "Thành viên",
+                                                   k, k // 3) for k in range(90)]
+    lines[40] = "001099999999,Không nhà,ZZZZZZZZZZ,Chủ hộ,0912345678,H1"
+    p = tmp_path / "dan.csv"
+    p.write_text(RES_HDR + "\n".join(lines) + "\n")
+    r = run_pccc("import", "residents", str(p), "--db", url, "--data", str(tmp_path))
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert [l.split(",")[0] for l in row_lines(r)] == ["dòng 42"], r.stderr[-2000:]
+    assert psql(url, "SELECT count(*), count(DISTINCT id), count(DISTINCT household_id) "
+                     "FROM residents") == [["89", "89", "30"]]
+    assert psql(url, "SELECT count(*) FROM households") == [["30"]]
+    # the same people again, renamed: updated, not added
+    p.write_text(RES_HDR + "\n".join(l.replace("Người", "Cư dân") for l in lines) + "\n")
+    r = run_pccc("import", "residents", str(p), "--db", url, "--data", str(tmp_path))
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert psql(url, "SELECT count(*), count(*) FILTER (WHERE name LIKE 'Cư dân %') "
+                     "FROM residents") == [["89", "89"]]
+    assert psql(url, "SELECT count(*) FROM households") == [["30"]]
