@@ -819,7 +819,6 @@ static void decorate(json_t *o, int house)
 	}
 }
 
-/* Binds a JSON value as field f's column. */
 /* A field's value as the database takes it: NULL, an integer (booleans
  * 0/1), a real, or text (*tofree: JSON text of lists and documents). */
 enum field_val { FV_NULL, FV_INT, FV_REAL, FV_TEXT };
@@ -851,6 +850,7 @@ static enum field_val field_value(const struct rec_field *f, json_t *v, int64_t 
 	}
 }
 
+/* Binds a JSON value as field f's column. */
 static void bind_field(struct db_stmt *s, int idx, const struct rec_field *f, json_t *v)
 {
 	int64_t i = 0;
