@@ -54,6 +54,10 @@ async function signedInPage(role) {
 		return r.status;
 	}, a);
 	assert.equal(status, 200);
+	// leave the page that started signed out: a test's page.goto to
+	// another #/route of the same document is no new load, and that
+	// page's first /auth/me (401) answering late sent it to sign-in
+	await page.goto('about:blank');
 	return { ctx, page, problems };
 }
 
