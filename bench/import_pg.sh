@@ -15,26 +15,8 @@ cd "$(dirname "$0")/.."
 N=${1:-200000}
 pccc=$(realpath "${PCCC:-build/pccc}")
 base=${PCCC_BASE:+$(realpath "$PCCC_BASE")}
-PGBIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-tmp=$(mktemp -d /tmp/pccc-pgbench.XXXXXX)
-chmod 755 "$tmp"
-AS=()
-if [ "$(id -u)" = 0 ]; then
-	chown postgres "$tmp"
-	AS=(runuser -u postgres --)
-fi
-cleanup() {
-	"${AS[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-"${AS[@]}" mkdir -p "$tmp/sock" "$tmp/work"
-"${AS[@]}" "$PGBIN/initdb" -D "$tmp/data" -U pccc --auth=trust -E UTF8 --locale=C >/dev/null
-PORT=$((20000 + RANDOM % 20000))
-"${AS[@]}" "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
-	-o "-p $PORT -k $tmp/sock -c listen_addresses=''" start >/dev/null
-export PGHOST="$tmp/sock" PGPORT="$PORT" PGUSER=pccc
-url() { echo "postgresql://pccc@/$1?host=$tmp/sock&port=$PORT"; }
+. bench/pg_cluster.sh
+pg_cluster_start pccc-pgbench
 mkdir -p "$tmp/gen"
 "$pccc" generate --csv "$tmp/houses.csv" --houses "$N" --data "$tmp/gen" >/dev/null 2>&1
 

@@ -77,47 +77,18 @@ port=$(/usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",
 pccc_pid=$!
 for i in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 lat=$(/usr/bin/python3 - "$port" "$Q" <<'PY'
-import json, sys, time, random, urllib.request, urllib.parse, urllib.error
+import json, sys
+sys.path.insert(0, "bench")
+from searchload import login, new_rnd, p50, p95, search_times, timed_get
 port, n = int(sys.argv[1]), int(sys.argv[2])
 base = "http://127.0.0.1:%d" % port
-
-def post(path, body, tok=None):
-    h = {"Content-Type": "application/json"}
-    if tok:
-        h["Authorization"] = "Bearer " + tok
-    return json.load(urllib.request.urlopen(urllib.request.Request(
-        base + path, method="POST", data=json.dumps(body).encode(), headers=h)))
-
-def login(user):
-    tok = post("/api/v1/auth/login", {"username": user, "password": "Bench@2025pccc"})["token"]
-    # accounts made on the command line must change their password first
-    try:
-        post("/api/v1/auth/password", {"current_password": "Bench@2025pccc",
-                                       "new_password": "Bench@2025pccc-2"}, tok)
-        tok = post("/api/v1/auth/login", {"username": user,
-                                          "password": "Bench@2025pccc-2"})["token"]
-    except urllib.error.HTTPError:
-        pass
-    return tok
-
-words = ["nguyen trai", "ngo 12", "kim ma", "giai phong", "tam trinh 105", "lang",
-         "phuong khuong dinh", "quan dong da", "hoang quoc viet ngo 3", "van cao",
-         "ba dinh", "cau giay", "lac long quan 27", "xa dan", "thanh xuan"]
-rnd = random.Random(7)
+rnd = new_rnd()
 out = []
 toks = {}
 for user in ("bench.pc07", "bench.xa"):
-    tok = toks[user] = login(user)
-    times = []
-    for i in range(n):
-        q = urllib.parse.quote(rnd.choice(words))
-        r = urllib.request.Request(base + "/api/v1/houses?limit=50&q=" + q,
-                                   headers={"Authorization": "Bearer " + tok})
-        t = time.perf_counter()
-        urllib.request.urlopen(r).read()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    out.append("%.1f %.1f" % (times[len(times) // 2], times[max(0, -(-len(times) * 95 // 100) - 1)]))
+    tok = toks[user] = login(base, user)
+    times = search_times(base, tok, n, rnd)
+    out.append("%.1f %.1f" % (p50(times), p95(times)))
 # the inspections page: a page and the next one, unfiltered and with each
 # filter the page offers (both users)
 filters = ["", "compliance=khong_dam_bao", "target_kind=house", "target_kind=facility",
@@ -130,16 +101,14 @@ for user in ("bench.pc07", "bench.xa"):
             first = base + "/api/v1/inspections?limit=25" + ("&" + f if f else "")
             url = first
             for page in range(2):
-                r = urllib.request.Request(url, headers={"Authorization": "Bearer " + tok})
-                t = time.perf_counter()
-                body = json.loads(urllib.request.urlopen(r).read())
-                times.append((time.perf_counter() - t) * 1000)
+                ms, raw = timed_get(url, tok)
+                times.append(ms)
+                body = json.loads(raw)
                 if not body.get("next_cursor"):
                     break
                 url = first + "&cursor=" + body["next_cursor"]
     times.sort()
-    out.append("%.1f %.1f %d" % (times[len(times) // 2], times[max(0, -(-len(times) * 95 // 100) - 1)],
-                                 len(times)))
+    out.append("%.1f %.1f %d" % (p50(times), p95(times), len(times)))
 print(" ".join(out))
 PY
 )

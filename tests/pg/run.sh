@@ -124,33 +124,31 @@ fi
 pass=$((pass + p))
 fail=$((fail + f))
 
+# Adds the passed and failed (and errored) tests of a pytest log to the
+# totals; a log without a summary line counts as one failure.
+count_pytest() {
+	local summary p f e
+	summary=$(grep -E '[0-9]+ (passed|failed|error)' "$1" | tail -1)
+	p=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')
+	f=$(echo "$summary" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')
+	e=$(echo "$summary" | grep -Eo '[0-9]+ errors?' | grep -Eo '[0-9]+')
+	f=$((${f:-0} + ${e:-0}))
+	if [ -z "$summary" ]; then f=1; fi
+	pass=$((pass + ${p:-0}))
+	fail=$((fail + f))
+}
+
 # 2. the binary over HTTP and DC-09 (tests/pg/test_pg_*.py)
 PYTHONPATH="$ROOT/tests/integ:$ROOT/tests/pg" timeout 900 $PY -m pytest -q \
 	-p no:cacheprovider tests/pg 2>&1 | tee "$TMP/pytest.log" | grep -v '^{'
-summary=$(grep -E '[0-9]+ (passed|failed|error)' "$TMP/pytest.log" | tail -1)
-p=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')
-f=$(echo "$summary" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')
-e=$(echo "$summary" | grep -Eo '[0-9]+ errors?' | grep -Eo '[0-9]+')
-p=${p:-0}
-f=$((${f:-0} + ${e:-0}))
-if [ -z "$summary" ]; then f=1; fi
-pass=$((pass + p))
-fail=$((fail + f))
+count_pytest "$TMP/pytest.log"
 # 3. the address search of the integration tests (prefix of the last word,
 #    folding, legacy names, one commune, paging), here on PostgreSQL
 PYTHONPATH="$ROOT/tests/pg:$ROOT/tests/integ" timeout 600 $PY -m pytest -q \
 	-p no:cacheprovider -p pg_integ_plugin --rootdir "$ROOT/tests/integ" \
 	tests/integ/test_register_bulk.py -k "search or batches" 2>&1 |
 	tee "$TMP/search.log" | grep -v '^{'
-summary=$(grep -E '[0-9]+ (passed|failed|error)' "$TMP/search.log" | tail -1)
-p=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')
-f=$(echo "$summary" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')
-e=$(echo "$summary" | grep -Eo '[0-9]+ errors?' | grep -Eo '[0-9]+')
-p=${p:-0}
-f=$((${f:-0} + ${e:-0}))
-if [ -z "$summary" ]; then f=1; fi
-pass=$((pass + p))
-fail=$((fail + f))
+count_pytest "$TMP/search.log"
 if [ "$fail" -gt 0 ] && [ -n "${PCCC_PG_SHOW_LOG:-}" ]; then
 	tail -40 "$TMP/server.log" >&2
 fi
