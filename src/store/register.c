@@ -1959,16 +1959,39 @@ static int names_have(const char *names, const char *w, int prefix)
  * once, and the words of the commune's own names (which all its houses
  * have: "phuong khuong dinh" in Khương Đình) are left out. */
 #define FTS_MAX_UNITS 16
+
+/* The communes a house list is bound to, when they are few: the unit
+ * filter, or a scope of at most FTS_MAX_UNITS communes and no own record
+ * (a JSON array, the caller's). NULL: not bound, or bound to too many. */
+static json_t *bound_units(const struct scope *sc, const char *units, const char *unit)
+{
+	if (unit)
+		return json_pack("[s]", unit);
+	if (!sc || !units || sc->own_house_id || sc->own_facility_id)
+		return NULL;
+	json_t *a = json_loads(units, 0, NULL);
+	if (json_array_size(a) < 1 || json_array_size(a) > FTS_MAX_UNITS) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Its one commune, or NULL. */
+static const char *bound_one(const json_t *bound)
+{
+	return json_array_size(bound) == 1 ? json_string_value(json_array_get(bound, 0)) : NULL;
+}
 #define FTS_OR_TERMS 8
 #define FTS_MAX_TERMS 256
-static int fts_query(struct store *st, const char *text, const struct scope *sc,
-		     const char *units, const char *unit, char **out, char **post)
+static int fts_query(struct store *st, const char *text, const json_t *bound, char **out,
+		     char **post)
 {
 	struct buf m = {0}, ws = {0};
 	char *folded = fold_dup(text), *save = NULL, *words[8], *names = NULL;
 	char province[4];
-	const char *one = unit;
-	json_t *a = NULL;
+	const char *one = bound_one(bound);
+	const json_t *a = one ? NULL : bound;
 	int nw = 0, kept = 0, rc = 0;
 
 	*out = NULL;
@@ -1978,15 +2001,6 @@ static int fts_query(struct store *st, const char *text, const struct scope *sc,
 			words[nw++] = w;
 	if (!nw)
 		goto done;
-	if (!unit && sc && units && !sc->own_house_id && !sc->own_facility_id) {
-		a = json_loads(units, 0, NULL);
-		if (json_array_size(a) == 1)
-			one = json_string_value(json_array_get(a, 0));
-		if (json_array_size(a) < 1 || json_array_size(a) > FTS_MAX_UNITS) {
-			json_decref(a);
-			a = NULL;
-		}
-	}
 	if (one && unit_info(st, one, province, &names, NULL) != STORE_OK)
 		names = NULL;
 	for (int i = 0; i < nw; i++) {
@@ -2055,7 +2069,6 @@ static int fts_query(struct store *st, const char *text, const struct scope *sc,
 done:
 	buf_free(&m);
 	buf_free(&ws);
-	json_decref(a);
 	free(names);
 	free(folded);
 	return rc;
@@ -2084,27 +2097,16 @@ done:
 #define PG_POST_MAX 2
 #define PG_WINDOW 10000      /* newest houses of the city */
 #define PG_WINDOW_UNIT 2000  /* of one commune (its rows are all on topic) */
-static char *pg_tsquery(struct store *st, const char *text, const struct scope *sc,
-			const char *units, const char *unit, char **post)
+static char *pg_tsquery(struct store *st, const char *text, const json_t *bound, char **post)
 {
 	char *folded = fold_dup(text), *save = NULL, *names = NULL;
 	char province[4];
 	struct buf m = {0}, u = {0};
 	size_t before_last = 0, last_len = 0;
 	int n = 0, any = 0;
-	json_t *a = NULL;
+	const char *one = bound_one(bound);
 
 	*post = NULL;
-	if (unit) {
-		a = json_pack("[s]", unit);
-	} else if (sc && units && !sc->own_house_id && !sc->own_facility_id) {
-		a = json_loads(units, 0, NULL);
-		if (json_array_size(a) > FTS_MAX_UNITS) {
-			json_decref(a);
-			a = NULL;
-		}
-	}
-	const char *one = json_array_size(a) == 1 ? json_string_value(json_array_get(a, 0)) : NULL;
 	if (one && unit_info(st, one, province, &names, NULL) != STORE_OK)
 		names = NULL;
 	char *words[8];
@@ -2134,7 +2136,7 @@ static char *pg_tsquery(struct store *st, const char *text, const struct scope *
 	size_t i, k = 0;
 	json_t *c;
 	if (!one)
-		json_array_foreach(a, i, c) {
+		json_array_foreach(bound, i, c) {
 			const char *code = json_string_value(c);
 			if (!code || !*code || strspn(code, "0123456789") != strlen(code))
 				continue;
@@ -2150,7 +2152,6 @@ static char *pg_tsquery(struct store *st, const char *text, const struct scope *
 	if (k)
 		buf_printf(&m, "%s(%s)", m.len ? " & " : "", buf_str(&u));
 	buf_free(&u);
-	json_decref(a);
 	free(names);
 	free(folded);
 	if (!any) {
@@ -2176,21 +2177,22 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 	char sortc = sort[0] == 'a' ? 'a' : sort[0] == 'u' ? 'u' : 'i';
 	char *fi = NULL, *tsq = NULL;
 	int rc, serial_col = -1;
-	json_t *arr = NULL, *wu = NULL;
+	json_t *arr = NULL, *bound = NULL;
 
 	*items = NULL;
 	*next = NULL;
 	if ((rc = scope_units(st, sc, &units)) != STORE_OK)
 		return rc;
+	bound = q->q ? bound_units(sc, units, q->unit) : NULL;
 	if (fts && register_sqlite_extras(st) == STORE_OK &&
-	    fts_query(st, q->q, sc, units, q->unit, &match, &post) == 1) {
+	    fts_query(st, q->q, bound, &match, &post) == 1) {
 		/* no house in the list's commune has one of the words */
 		*items = json_array();
 		rc = STORE_OK;
 		goto done;
 	}
 	if (q->q && !fts)
-		tsq = pg_tsquery(st, q->q, sc, units, q->unit, &post);
+		tsq = pg_tsquery(st, q->q, bound, &post);
 	if ((match || tsq) && !q->sort)
 		sortc = 'n';
 	if (q->cursor && *q->cursor && (q->cursor[0] != sortc || strlen(q->cursor) < 2)) {
@@ -2207,12 +2209,7 @@ int store_house_list(struct store *st, const struct scope *sc, const struct hous
 	 * full page there is the answer (anything outside is older), else
 	 * the whole table. */
 	int window = tsq && *tsq && sortc == 'n' && q->limit > 0;
-	const char *wunit = q->unit;
-	if (window && !wunit && sc && units && !sc->own_house_id && !sc->own_facility_id) {
-		wu = json_loads(units, 0, NULL);
-		if (json_array_size(wu) == 1)
-			wunit = json_string_value(json_array_get(wu, 0));
-	}
+	const char *wunit = bound_one(bound);
 again:
 	buf_free(&b.sql);
 	memset(&b, 0, sizeof b);
@@ -2367,7 +2364,7 @@ again:
 	arr = NULL;
 done:
 	json_decref(arr);
-	json_decref(wu);
+	json_decref(bound);
 	buf_free(&b.sql);
 	free(units);
 	free(match);
